@@ -1,0 +1,91 @@
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+NAME_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 10_000
+DEFAULT_INTERVAL_MINUTES = 60.0
+MAX_INTERVAL_MINUTES = 365 * 24 * 60.0  # one year
+
+
+class TaskStatus(models.TextChoices):
+    TODO = "todo", "To Do"
+    IN_PROGRESS = "in_progress", "In Progress"
+    DONE = "done", "Done"
+
+
+def validate_interval_minutes(value: float) -> None:
+    # `value != value` catches NaN, which slips through every comparison.
+    if value != value or not (0 < value <= MAX_INTERVAL_MINUTES):
+        raise ValidationError(
+            f"interval_minutes must be greater than 0 and at most {MAX_INTERVAL_MINUTES:g} (one year)."
+        )
+
+
+def validate_not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("This field may not be blank.")
+
+
+class Task(models.Model):
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_not_blank])
+    description = models.TextField(
+        blank=True, default="", validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)]
+    )
+    status = models.CharField(max_length=20, choices=TaskStatus.choices, default=TaskStatus.TODO)
+    interval_minutes = models.FloatField(
+        default=DEFAULT_INTERVAL_MINUTES, validators=[validate_interval_minutes]
+    )
+    # Set on create, on every status change and on every reminder (tasks.services, tasks.reminders).
+    last_ping = models.DateTimeField(default=timezone.now)
+    # Kept equal to last_ping + interval exactly while the task is in progress, None otherwise.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Order inside the task's column on the board, 0 at the top.
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The reminder sweep's due query (tasks.reminders): in-progress tasks by due time.
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(status="in_progress"),
+                name="task_due_reminder_idx",
+            ),
+            # The board's per-column order (tasks.selectors.tasks_for_board).
+            models.Index(fields=["status", "position", "id"], name="task_board_order_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="task_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(interval_minutes__gt=0, interval_minutes__lte=MAX_INTERVAL_MINUTES),
+                name="task_interval_in_range",
+            ),
+            # A reminder is scheduled exactly while the task is in progress.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="in_progress", next_reminder_at__isnull=False)
+                    | (~Q(status="in_progress") & Q(next_reminder_at__isnull=True))
+                ),
+                name="task_reminder_only_in_progress",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def interval(self) -> timedelta:
+        return timedelta(minutes=self.interval_minutes)
+
+    def reminder_due_after(self, moment: datetime) -> datetime:
+        """When the next reminder falls due for a task pinged at `moment`."""
+        return moment + self.interval

@@ -1,0 +1,130 @@
+"""Writes for tasks. The API, the board, the admin and the reminder worker all call these.
+
+The status rule lives in `_apply_status` and nowhere else: entering in_progress pings the task and
+schedules its reminder, leaving it clears the schedule, entering done writes one completion
+notification.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from notifications.services import notification_create_completion
+from tasks import events
+from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskStatus
+
+
+def _end_of_column(status: str) -> int:
+    top = Task.objects.filter(status=status).aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def _apply_status(task: Task, status: str, now: datetime) -> bool:
+    """Set a new status and its schedule on the instance; True if the status changed."""
+    if status == task.status and task.pk is not None:
+        return False
+    task.status = status
+    task.last_ping = now
+    task.next_reminder_at = (
+        task.reminder_due_after(now) if status == TaskStatus.IN_PROGRESS else None
+    )
+    return True
+
+
+def _place(task: Task, position: int | None) -> None:
+    """Put the task at `position` in its column (None: the end), shifting the cards below it."""
+    if position is None:
+        task.position = _end_of_column(task.status)
+        return
+    position = max(0, position)
+    column = Task.objects.filter(status=task.status).exclude(pk=task.pk)
+    column.filter(position__gte=position).update(position=F("position") + 1)
+    task.position = position
+
+
+@transaction.atomic
+def task_create(
+    *,
+    name: str,
+    description: str = "",
+    interval_minutes: float = DEFAULT_INTERVAL_MINUTES,
+    status: str = TaskStatus.TODO,
+    now: datetime | None = None,
+) -> Task:
+    now = now or timezone.now()
+    task = Task(
+        name=name.strip(),
+        description=description,
+        interval_minutes=interval_minutes,
+        created_at=now,
+        last_ping=now,
+    )
+    _apply_status(task, status, now)
+    task.position = _end_of_column(task.status)
+    task.full_clean(validate_unique=False, validate_constraints=False)
+    task.save()
+    if task.status == TaskStatus.DONE:
+        notification_create_completion(task=task, now=now)
+    events.publish_after_commit("task.created", {"id": task.pk})
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    task: Task,
+    name: str | None = None,
+    description: str | None = None,
+    interval_minutes: float | None = None,
+    status: str | None = None,
+    position: int | None = None,
+    now: datetime | None = None,
+) -> Task:
+    """Change any of the given fields (None leaves a field as it is) with the status rules applied.
+
+    `position` is the 0-based place in the task's (new) column; moving to another column without a
+    position puts the task at the end of that column.
+    """
+    now = now or timezone.now()
+    # Lock the row so two writers cannot both see "not done yet" and both notify.
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    task.status, task.position = current.status, current.position
+    task.last_ping, task.next_reminder_at = current.last_ping, current.next_reminder_at
+
+    if name is not None:
+        task.name = name.strip()
+    if description is not None:
+        task.description = description
+    interval_changed = interval_minutes is not None and interval_minutes != task.interval_minutes
+    if interval_minutes is not None:
+        task.interval_minutes = interval_minutes
+
+    status_changed = status is not None and _apply_status(task, status, now)
+    if interval_changed and not status_changed and task.status == TaskStatus.IN_PROGRESS:
+        task.next_reminder_at = task.reminder_due_after(task.last_ping)
+    if status_changed or position is not None:
+        _place(task, position)
+
+    task.full_clean(validate_unique=False, validate_constraints=False)
+    task.save()
+    if status_changed and task.status == TaskStatus.DONE:
+        notification_create_completion(task=task, now=now)
+    events.publish_after_commit("task.updated", {"id": task.pk, "status": task.status})
+    return task
+
+
+def task_move(
+    *, task: Task, status: str, position: int | None = None, now: datetime | None = None
+) -> Task:
+    """The board's drag-and-drop and keyboard move: a status change plus a place in the column."""
+    return task_update(task=task, status=status, position=position, now=now)
+
+
+@transaction.atomic
+def task_delete(*, task: Task) -> int:
+    task_id = task.pk
+    task.delete()
+    events.publish_after_commit("task.deleted", {"id": task_id})
+    return task_id

@@ -1,0 +1,59 @@
+import math
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from tasks.models import MAX_INTERVAL_MINUTES, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_defaults_are_todo_every_hour_with_no_reminder():
+    task = Task(name="Backup")
+    task.full_clean()
+    assert task.status == "todo"
+    assert task.interval_minutes == 60.0
+    assert task.next_reminder_at is None
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 201])
+def test_name_must_be_1_to_200_visible_characters(name):
+    with pytest.raises(ValidationError) as error:
+        Task(name=name).full_clean()
+    assert "name" in error.value.message_dict
+
+
+def test_description_is_limited_to_10000_characters():
+    Task(name="ok", description="d" * 10_000).full_clean()
+    with pytest.raises(ValidationError) as error:
+        Task(name="ok", description="d" * 10_001).full_clean()
+    assert "description" in error.value.message_dict
+
+
+@pytest.mark.parametrize("interval", [0, -1, MAX_INTERVAL_MINUTES + 1, math.nan, math.inf])
+def test_interval_must_be_positive_and_at_most_a_year(interval):
+    with pytest.raises(ValidationError) as error:
+        Task(name="ok", interval_minutes=interval).full_clean()
+    assert "interval_minutes" in error.value.message_dict
+
+
+def test_interval_of_exactly_one_year_is_allowed():
+    Task(name="ok", interval_minutes=MAX_INTERVAL_MINUTES).full_clean()
+
+
+def test_unknown_status_is_rejected_by_validation():
+    with pytest.raises(ValidationError) as error:
+        Task(name="ok", status="later").full_clean()
+    assert "status" in error.value.message_dict
+
+
+def test_database_refuses_an_unknown_status_even_past_validation():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.create(name="ok", status="later")
+
+
+def test_database_refuses_a_reminder_on_a_task_not_in_progress(make_task):
+    task = make_task()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(next_reminder_at=task.last_ping)

@@ -1,0 +1,9 @@
+"""ASGI entry point: needed for the board's Server-Sent Events stream."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+application = get_asgi_application()
