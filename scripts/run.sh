@@ -50,4 +50,4 @@ cat <<MSG
   Stop with Ctrl+C.
 
 MSG
-.venv/bin/uvicorn tracker.asgi:application --host "$HOST" --port "$PORT" --no-access-log
+WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} GUNICORN_BIND="$HOST:$PORT" .venv/bin/gunicorn -c gunicorn.conf.py tracker.asgi:application
