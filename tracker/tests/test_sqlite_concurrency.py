@@ -47,7 +47,7 @@ def test_concurrent_writer_processes_never_see_database_is_locked():
         for n in range(4)
     ]
     results = [writer.communicate(timeout=120) for writer in writers]
-    for (out, err), writer in zip(results, writers, strict=True):
+    for (_out, err), writer in zip(results, writers, strict=True):
         assert writer.returncode == 0, err
         assert "database is locked" not in err
     assert Task.objects.filter(status="done").count() == 4 * 60
