@@ -8,7 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tasks import events
+from tasks import events, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ def redis_state() -> str:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     body = {"database": database_state(), "redis": redis_state()}
+    # When the last reminder pass ran (run_reminders or the RQ job): informative, never fatal.
+    body["reminders"] = reminders.last_pass()
     healthy = body["database"] == "ok"
     body["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(body, status=200 if healthy else 503)

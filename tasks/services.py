@@ -8,17 +8,12 @@ notification.
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from notifications.services import notification_create_completion
 from tasks import events
 from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskStatus
-
-
-def _end_of_column(status: str) -> int:
-    top = Task.objects.filter(status=status).aggregate(top=Max("position"))["top"]
-    return 0 if top is None else top + 1
 
 
 def _apply_status(task: Task, status: str, now: datetime) -> bool:
@@ -34,14 +29,28 @@ def _apply_status(task: Task, status: str, now: datetime) -> bool:
 
 
 def _place(task: Task, position: int | None) -> None:
-    """Put the task at `position` in its column (None: the end), shifting the cards below it."""
-    if position is None:
-        task.position = _end_of_column(task.status)
-        return
-    position = max(0, position)
+    """Put the task at index `position` among the other cards of its column (None: the end).
+
+    An index, not a stored value: deletes leave gaps and a card moved down its own column still
+    holds its old slot, so the card now at that index gives the value, and it and the cards below
+    it shift down by one.
+    """
     column = Task.objects.filter(status=task.status).exclude(pk=task.pk)
-    column.filter(position__gte=position).update(position=F("position") + 1)
-    task.position = position
+    successor = None
+    if position is not None:
+        successor = column.order_by("position", "id")[max(0, position) :].first()
+    if successor is None:
+        task.position = _column_end(column)
+        return
+    column.filter(
+        Q(position__gt=successor.position) | Q(position=successor.position, id__gte=successor.pk)
+    ).update(position=F("position") + 1)
+    task.position = successor.position
+
+
+def _column_end(column: QuerySet[Task]) -> int:
+    top = column.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
 
 
 @transaction.atomic
@@ -51,8 +60,10 @@ def task_create(
     description: str = "",
     interval_minutes: float = DEFAULT_INTERVAL_MINUTES,
     status: str = TaskStatus.TODO,
+    position: int | None = None,
     now: datetime | None = None,
 ) -> Task:
+    """A new task at `position` in its column (0-based), or at the end of it when None."""
     now = now or timezone.now()
     task = Task(
         name=name.strip(),
@@ -62,7 +73,7 @@ def task_create(
         last_ping=now,
     )
     _apply_status(task, status, now)
-    task.position = _end_of_column(task.status)
+    _place(task, position)
     task.full_clean(validate_unique=False, validate_constraints=False)
     task.save()
     if task.status == TaskStatus.DONE:

@@ -4,6 +4,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from tracker.api.body_limit import limit_request_body
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
-application = get_asgi_application()
+# Oversized request bodies are refused before Django reads them (tracker.api.body_limit).
+application = limit_request_body(get_asgi_application())

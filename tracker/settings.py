@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tracker.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,6 +114,8 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default="sqlite:///data/tasks
 _db = DATABASES["default"]
 _db.setdefault("TEST", {})
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend plus connection reuse across request threads (see its docstring).
+    _db["ENGINE"] = "tracker.db.sqlite3"
     if _db["NAME"] != ":memory:" and not Path(_db["NAME"]).is_absolute():
         # sqlite:///data/tasks.db is relative to the project, not to the current directory.
         _db["NAME"] = str(BASE_DIR / _db["NAME"])
@@ -130,8 +135,21 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file (WAL and multi-process tests need one), one per test process.
     _db["TEST"].setdefault("NAME", str(BASE_DIR / "data" / f"test_tasks_{os.getpid()}.db"))
 else:
-    _db.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    _db.setdefault("CONN_HEALTH_CHECKS", True)
+    # Under the ASGI worker each request runs in a new thread, so persistent per-thread connections
+    # (CONN_MAX_AGE > 0) would pile up; a per-process pool (psycopg_pool) reuses them instead.
+    # With CONN_HEALTH_CHECKS Django has the pool check a connection before lending it, so
+    # connections broken by a PostgreSQL restart are replaced instead of failing a request.
+    _db["CONN_MAX_AGE"] = 0
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db.setdefault("OPTIONS", {}).setdefault(
+        "pool",
+        {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            # How long a request waits for a connection before failing (503 on /healthz).
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
+        },
+    )
     # One test database per test process, so parallel runs on one server do not collide.
     _db["TEST"].setdefault("NAME", f"test_{_db['NAME']}_{os.getpid()}")
 
@@ -182,17 +200,133 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "line"},
-    },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
-    },
+# One JSON object per line on stdout, with the request id (tracker.logs).
+LOGGING = logging_config(LOG_LEVEL)
+
+# --- Reminders and RQ ---------------------------------------------------------------------------
+# The reminder sweep (tasks.reminders): run by `manage.py run_reminders`, or by RQ workers with one
+# `manage.py rqcron tasks.cron` enqueuing the job every REMINDERS_CRON_SECONDS on REMINDERS_QUEUE.
+REMINDERS_QUEUE = env.str("REMINDERS_QUEUE", default="default")
+REMINDERS_CRON_SECONDS = env.int("REMINDERS_CRON_SECONDS", default=5)
+RQ_QUEUES.setdefault(REMINDERS_QUEUE, {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300})
+# Where the last pass is recorded for /healthz: Redis for every process, the file as a fallback.
+REMINDERS_STATE_KEY = env.str("REMINDERS_STATE_KEY", default="status-tracker:reminders:last-pass")
+# A relative path is relative to the project, like the SQLite database's.
+REMINDERS_STATE_FILE = str(
+    BASE_DIR / env.str("REMINDERS_STATE_FILE", default="data/reminders-last-pass.json")
+)
+# "auto": enqueue() sends the job at once. django-rq 4's default, on_db_commit, defers an enqueue
+# made inside a transaction until it commits, and a test's transaction never commits, so the job
+# would never run. Nothing here enqueues work that depends on uncommitted rows: the sweep reads only
+# committed due tasks, so sending at once is correct as well as testable.
+RQ = {"COMMIT_MODE": "auto"}
+
+# --- API ---------------------------------------------------------------------------------------
+# Django REST framework (tasks.api, notifications.api) with the shared plumbing in tracker.api.
+INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
+# Answer 413 from Content-Length before a view reads the body (under ASGI, tracker.asgi refuses
+# even earlier, before Django reads it). Right after SecurityMiddleware so the 413 gets its headers.
+_security = "django.middleware.security.SecurityMiddleware"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index(_security) + 1 if _security in MIDDLEWARE else 0,
+    "tracker.api.body_limit.RequestBodyLimitMiddleware",
+)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.authentication.StaticTokenAuthentication",
+        "tracker.api.authentication.UserTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.PublicReadAuthenticatedWrite"],
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.JSONParser",
+        # The browsable API's HTML forms.
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "tracker.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Status Tracker API",
+    "DESCRIPTION": (
+        "Tasks and notifications for people and scripts. Reads are public unless PUBLIC_READ is "
+        "false; writes need `Authorization: Bearer <token>` (the server's API_AUTH_TOKEN or a "
+        "person's own token) or a logged-in session with a CSRF token. Every path works with and "
+        "without its trailing slash."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from our own static files, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Production hardening -----------------------------------------------------------------------
+# HTTPS=true when people reach the site over HTTPS, normally through a proxy that terminates TLS
+# (Traefik in docker-compose.yml). It switches on the redirect to HTTPS, HSTS and HTTPS-only cookies;
+# each can be set on its own. `manage.py check --deploy` with .env.example's values is clean
+# (tracker/tests/test_deploy.py).
+HTTPS = env_bool("HTTPS", False)
+if SECRET_KEY.startswith("change-me") and not DEBUG:
+    raise ImproperlyConfigured("SECRET_KEY is still the placeholder from .env.example.")
+# Believe the proxy's X-Forwarded-Proto about the original scheme. Only behind a proxy that sets it
+# and drops the client's own (Traefik does): anywhere else a client could claim to be on HTTPS.
+if env_bool("TRUST_X_FORWARDED_PROTO", HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Docker's HEALTHCHECK and load balancers probe the container over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Browsers remember "HTTPS only" for this long; start lower (e.g. 3600) while trying HTTPS out.
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+# Consent to browsers' preload lists; nothing is listed until the domain is submitted to one.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+# Where collectstatic writes and whitenoise serves from (tests collect into a temporary folder).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
+# Views that need Redis (the RQ dashboard) answer 503 while it is down, not 500.
+MIDDLEWARE.append("tracker.redis_unavailable.RedisUnavailableMiddleware")
+
+# --- Board --------------------------------------------------------------------------------------
+# The Kanban board at / (tasks.views) logs people in with Django's own pages at /accounts/.
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# --- Throttling ---------------------------------------------------------------------------------
+# Rate limits (tracker.throttling): API writes per person (per address for the static token), and
+# login form posts per address on /accounts/login/, /admin/login/ and /api-auth/login/. Over the
+# limit: 429 with Retry-After. Rates are "<count>/<second|minute|hour|day>" over a sliding window;
+# empty turns a limit off. The write rate is far above what a person on the board or a script does.
+THROTTLE_RATES = {
+    "write": env.str("THROTTLE_WRITE_RATE", default="600/minute") or None,
+    "login": env.str("THROTTLE_LOGIN_RATE", default="10/minute") or None,
+}
+LOGIN_THROTTLE_PATHS = ["/accounts/login/", "/admin/login/", "/api-auth/login/"]
+# Counts are kept in Redis so every worker process and container shares them; local memory would
+# give each gunicorn worker its own count (N workers, N times the limit), the database cache would
+# add a write to every request (SQLite's one writer). While Redis is down each process counts in its
+# own memory (tracker.throttling.FailoverRedisCache): limits stay, nothing fails or waits.
+THROTTLE_CACHE = "throttle"
+CACHES = globals().get("CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+CACHES[THROTTLE_CACHE] = {
+    "BACKEND": "tracker.throttling.FailoverRedisCache",
+    "LOCATION": REDIS_URL,
+    # A down Redis costs a quarter second once per process (then 5 s of local counting), not per request.
+    "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+}
+THROTTLE_KEY_PREFIX = env.str("THROTTLE_KEY_PREFIX", default="status-tracker:")
+# Proxies in front of the app that append to X-Forwarded-For (1 behind Traefik). The client address
+# is taken that many entries from the right; 0 ignores the header, which a client could forge.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["tracker.throttling.WriteRateThrottle"]
+MIDDLEWARE.append("tracker.throttling.LoginThrottleMiddleware")

@@ -7,5 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^healthz/?$", healthz, name="healthz"),
     path("", include("notifications.urls")),
+    # The board (/, /board/..., /events/) and the login pages (/accounts/), before the API.
+    path("", include("tasks.board_urls")),
     path("", include("tasks.urls")),
+    # API schema and docs (/api/schema/, /api/docs/, /api/redoc/), browsable API login (/api-auth/).
+    path("", include("tracker.api.urls")),
 ]

@@ -37,7 +37,7 @@ def test_defaults_need_only_a_secret_key():
     result = read_settings(SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["engine"] == "tracker.db.sqlite3"  # Django's SQLite with connection reuse
     assert values["db"] == str(BASE_DIR / "data" / "tasks.db")
     assert values["debug"] is False
     assert values["redis"] == "redis://localhost:6379/0"

@@ -1,0 +1,240 @@
+"""One Chromium and one gunicorn server (gunicorn.conf.py, ASGI worker) for the whole browser suite.
+
+Both live for this package only: Playwright's sync API keeps an event loop open in the main thread,
+which would break later tests that run async code (pytest may collect this folder first).
+
+The server runs in its own process against the test database, so browser tests use
+`transactional_db`: what a test writes is committed and the server sees it.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+
+from conftest import skip_or_fail
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+PORTS = range(8310, 8400)
+# Screenshots to look at after a run (desktop, 375 px, dark).
+SCREENSHOTS = Path(tempfile.gettempdir()) / "board-shots"
+API_TOKEN = "test-static-token"
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer in 30 s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="package")
+def live_url(django_db_setup, tmp_path_factory) -> str:
+    """The app under gunicorn with the project's gunicorn.conf.py, on the test database."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("server") / "gunicorn.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "browser_tests.server_settings",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "API_AUTH_TOKEN": API_TOKEN,
+        "PUBLIC_READ": "true",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "LOG_LEVEL": "WARNING",
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "gunicorn.conf.py",
+                "tracker.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_up(url, process, log)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="package")
+def browser():
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, so Django would refuse the tests'
+    # own database calls; they never run inside that loop, so the check does not apply here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE")
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@dataclass
+class PageWatch:
+    """What a page did that a test may not allow: console errors and requests to other hosts."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    allowed_errors: list[str] = field(default_factory=list)
+
+    def allow_console_error(self, fragment: str) -> None:
+        self.allowed_errors.append(fragment)
+
+    def unexpected_errors(self) -> list[str]:
+        return [e for e in self.console_errors if not any(a in e for a in self.allowed_errors)]
+
+
+@pytest.fixture
+def watch(live_url) -> PageWatch:
+    return PageWatch(origin=live_url)
+
+
+@pytest.fixture
+def make_page(browser, live_url, watch, transactional_db):
+    """Open a page (optionally logged in) that fails its test on a console error or an outside request."""
+    contexts = []
+
+    def route(request_route):
+        url = request_route.request.url
+        watch.requests.append(url)
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or url.startswith(watch.origin):
+            request_route.continue_()
+        else:
+            watch.outside_requests.append(url)
+            request_route.abort()
+
+    def make(user=None, **context_options):
+        context_options.setdefault("viewport", {"width": 1280, "height": 800})
+        context = browser.new_context(base_url=live_url, **context_options)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_url}]
+            )
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: message.type == "error" and watch.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: watch.console_errors.append(f"page error: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert watch.outside_requests == [], "requests left the machine"
+    assert watch.unexpected_errors() == [], "console errors"
+
+
+@pytest.fixture
+def member(transactional_db):
+    return get_user_model().objects.create_user("alice", "alice@example.com", "alice-password-1")
+
+
+@pytest.fixture
+def api(live_url):
+    """The REST API of the running server, called like a script would (static bearer token)."""
+
+    def call(method: str, path: str, body: dict | None = None) -> tuple[int, object]:
+        request = urllib.request.Request(  # noqa: S310 - our own http:// server
+            live_url + path,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

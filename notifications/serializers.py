@@ -1,0 +1,60 @@
+from rest_framework import serializers
+
+from notifications.models import Notification, NotificationType
+
+ALLOWED_TYPES = ", ".join(NotificationType.values)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    # The original's name for the foreign key; null once the task is deleted.
+    task_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "task_id",
+            "task_name",
+            "message",
+            "notification_type",
+            "is_read",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class NotificationListQuerySerializer(serializers.Serializer):
+    unread_only = serializers.BooleanField(
+        required=False, default=False, help_text="true: only the unread ones."
+    )
+    task = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        # A larger id cannot exist, and the database refuses to compare with it (a 500, not a 400).
+        max_value=2**63 - 1,
+        help_text="Only the notifications of this task id.",
+    )
+    type = serializers.ChoiceField(
+        choices=NotificationType.values,
+        required=False,
+        error_messages={
+            "invalid_choice": '"{input}" is not a valid type. Allowed values: '
+            + ALLOWED_TYPES
+            + "."
+        },
+        help_text=f"Only notifications of this type: {ALLOWED_TYPES}.",
+    )
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField()
+
+
+class NotificationReadSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    notification_id = serializers.IntegerField()
+
+
+class NotificationsReadAllSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    count = serializers.IntegerField()

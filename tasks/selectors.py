@@ -1,0 +1,119 @@
+"""Reads for the board: its columns in one query, and a cheap version stamp for polling clients."""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db.models import BigIntegerField, Case, Count, F, Max, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from notifications.models import Notification
+from tasks.models import Task, TaskStatus
+
+# Open columns show their first cards; Done shows its latest ones (the highest positions: a task
+# moved to Done without a position lands at the end). "Show all" lifts the limit for one column.
+OPEN_COLUMN_LIMIT = 200
+DONE_COLUMN_LIMIT = 20
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    count: int = 0
+    limit: int | None = None
+    tasks: list[Task] = field(default_factory=list)
+    # Filled in by the board view: links and the columns the arrow controls move cards to.
+    show_all_query: str = ""
+    collapse_query: str = ""
+    previous_column: "BoardColumn | None" = None
+    next_column: "BoardColumn | None" = None
+
+    @property
+    def hidden_count(self) -> int:
+        """Cards of this column that are not on the page."""
+        return self.count - len(self.tasks)
+
+    @property
+    def first_index(self) -> int:
+        """The 0-based place in the whole column of the first card shown (Done hides the oldest)."""
+        return self.hidden_count if self.status == TaskStatus.DONE else 0
+
+
+def _search(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
+    search = search.strip()
+    if not search:
+        return queryset
+    return queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
+
+
+def tasks_for_board(
+    *, search: str = "", show_all: frozenset[str] = frozenset()
+) -> list[BoardColumn]:
+    """The three columns with their counts and the cards to show, in ONE query.
+
+    Each row carries its column's full count and its rank from the shown end of the column, so the
+    database returns only the shown cards however large the board is.
+    """
+    columns = {
+        status: BoardColumn(
+            status=status,
+            label=label,
+            limit=None
+            if status in show_all
+            else (DONE_COLUMN_LIMIT if status == TaskStatus.DONE else OPEN_COLUMN_LIMIT),
+        )
+        for status, label in TaskStatus.choices
+    }
+    is_done = Q(status=TaskStatus.DONE)
+    # Done is ranked from its end (latest first), the open columns from their top.
+    rank_keys = [
+        Case(
+            When(is_done, then=-F("position")),
+            default=F("position"),
+            output_field=BigIntegerField(),
+        ),
+        Case(When(is_done, then=-F("id")), default=F("id"), output_field=BigIntegerField()),
+    ]
+    rows = _search(Task.objects.all(), search).annotate(
+        column_count=Window(Count("id"), partition_by=[F("status")]),
+        rank=Window(RowNumber(), partition_by=[F("status")], order_by=rank_keys),
+    )
+    limits = [column.limit for column in columns.values()]
+    if None not in limits:
+        rows = rows.filter(rank__lte=Value(max(limits)))
+    for task in rows.order_by("status", "position", "id"):
+        column = columns[task.status]
+        column.count = task.column_count
+        if column.limit is None or task.rank <= column.limit:
+            column.tasks.append(task)
+    return list(columns.values())
+
+
+def unread_notifications() -> tuple[int, int]:
+    """How many notifications are unread, and the newest unread id (0 if none), in one query.
+
+    The page remembers the id so it can tell which notifications arrive after it was rendered.
+    """
+    summary = Notification.objects.filter(is_read=False).aggregate(
+        count=Count("id"), newest=Max("id")
+    )
+    return summary["count"], summary["newest"] or 0
+
+
+def board_version() -> tuple[str, int]:
+    """A stamp that changes whenever anything the board or the bell shows, and the unread count.
+
+    Polling clients send it back as an ETag, so an unchanged board costs two aggregate queries and
+    a 304. Moves touch the moved task's `updated_at`; deletes lower the count; reminders add a
+    notification and re-ping the task.
+    """
+    tasks = Task.objects.aggregate(
+        count=Count("id"), updated=Max("updated_at"), pinged=Max("last_ping")
+    )
+    notifications = Notification.objects.aggregate(
+        count=Count("id"),
+        newest=Max("id"),
+        unread=Count("id", filter=Q(is_read=False)),
+    )
+    raw = repr(sorted(tasks.items()) + sorted(notifications.items()))
+    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest(), notifications["unread"]

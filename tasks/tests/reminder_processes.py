@@ -1,0 +1,100 @@
+"""Helpers for tests that run sweepers and the reminder loop as real processes on the test database."""
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+NO_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def subprocess_database_url() -> str:
+    """A DATABASE_URL for the database this test runs on, so a subprocess sees the test's rows."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return "sqlite:///" + str(db["NAME"])
+    credentials = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"])
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def django_env(**overrides: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(BASE_DIR),
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": subprocess_database_url(),
+        "REDIS_URL": NO_REDIS_URL,
+        "REMINDERS_STATE_KEY": settings.REMINDERS_STATE_KEY,
+        "REMINDERS_STATE_FILE": str(settings.REMINDERS_STATE_FILE),
+        "LOG_LEVEL": "INFO",
+    }
+    env.update(overrides)
+    return env
+
+
+class Process:
+    """A Python subprocess whose output lines can be awaited (stderr merged into stdout)."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.popen = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=BASE_DIR,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._new_lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.popen.stdout:
+            self._new_lines.put(line)
+        self._new_lines.put(None)
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        """The first output line containing `text`; fails with the whole output if none comes."""
+        for line in self.lines:
+            if text in line:
+                return line
+        while True:
+            try:
+                line = self._new_lines.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no {text!r} within {timeout} s:\n{self.output()}") from None
+            if line is None:
+                raise AssertionError(f"exited before {text!r}:\n{self.output()}")
+            self.lines.append(line)
+            if text in line:
+                return line
+
+    def send(self, text: str) -> None:
+        self.popen.stdin.write(text)
+        self.popen.stdin.flush()
+
+    def finish(self, timeout: float = 60) -> int:
+        returncode = self.popen.wait(timeout=timeout)
+        self.popen.stdin.close()
+        while (line := self._new_lines.get(timeout=timeout)) is not None:
+            self.lines.append(line)
+        return returncode
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait()

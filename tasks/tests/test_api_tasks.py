@@ -1,0 +1,390 @@
+"""/tasks/ and /tasks/{id}: the original's contract, its legacy call forms, and the status side effects."""
+
+from datetime import UTC, datetime
+
+import pytest
+from rest_framework import serializers
+
+from notifications.models import Notification
+from tasks.models import Task
+from tasks.serializers import TaskSerializer
+
+pytestmark = pytest.mark.django_db
+
+TASK_FIELDS = {
+    "id",
+    "name",
+    "description",
+    "status",
+    "interval_minutes",
+    "last_ping",
+    "next_reminder_at",
+    "position",
+    "created_at",
+    "updated_at",
+}
+
+
+# --- list ---------------------------------------------------------------------------------------
+
+
+def test_list_is_a_bare_array_of_every_task_by_id(anon_client, make_task):
+    first, second = make_task("First"), make_task("Second")
+    response = anon_client.get("/tasks/")
+    assert response.status_code == 200
+    assert [task["id"] for task in response.json()] == [first.pk, second.pk]
+    assert set(response.json()[0]) == TASK_FIELDS
+
+
+def test_list_body_is_field_for_field_the_serializer_output(anon_client, make_task):
+    # The full list is written by the database (tasks.json_array); it must match the serializer.
+    make_task('Quote " backslash \\ ünïcode\nnewline', interval_minutes=1.5, status="in_progress")
+    make_task("Whole second", now=datetime(2026, 1, 31, 9, 0, 0, tzinfo=UTC))
+    make_task("Done", description="d", status="done", interval_minutes=525_600)
+    response = anon_client.get("/tasks/?ordering=-id")
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == TaskSerializer(Task.objects.order_by("-id"), many=True).data
+
+
+def test_empty_list_is_an_empty_array(anon_client):
+    assert anon_client.get("/tasks/").json() == []
+
+
+def test_task_representation_matches_drf_generic_fields(make_task):
+    task = make_task("Run", status="in_progress", now=datetime(2026, 1, 31, 9, 0, 0, 5, tzinfo=UTC))
+    serializer = TaskSerializer()
+    generic = serializers.ModelSerializer.to_representation(serializer, task)
+    assert serializer.to_representation(task) == generic
+
+
+@pytest.mark.parametrize("path", ["/tasks", "/tasks/"])
+def test_list_answers_with_and_without_slash_without_redirect(anon_client, make_task, path):
+    make_task()
+    response = anon_client.get(path)
+    assert response.status_code == 200
+    assert len(response.json()) == 1
+
+
+def test_list_filters_by_status(anon_client, make_task):
+    make_task("Open")
+    running = make_task("Running", status="in_progress")
+    response = anon_client.get("/tasks/?status=in_progress")
+    assert [task["id"] for task in response.json()] == [running.pk]
+
+
+def test_unknown_status_filter_is_400_listing_allowed_values(anon_client):
+    response = anon_client.get("/tasks/?status=later")
+    assert response.status_code == 400
+    assert "Allowed values: todo, in_progress, done" in response.json()["status"][0]
+
+
+def test_list_searches_name_and_description_in_any_case(anon_client, make_task):
+    by_name = make_task("Deploy API")
+    by_description = make_task("Ship", description="after the DEPLOY window")
+    make_task("Unrelated")
+    response = anon_client.get("/tasks/?search=deploy")
+    assert {task["id"] for task in response.json()} == {by_name.pk, by_description.pk}
+
+
+def test_list_orders_by_the_given_fields(anon_client, make_task):
+    make_task("b"), make_task("a"), make_task("c")
+    response = anon_client.get("/tasks/?ordering=-name")
+    assert [task["name"] for task in response.json()] == ["c", "b", "a"]
+
+
+def test_unknown_ordering_is_400_listing_allowed_fields(anon_client):
+    response = anon_client.get("/tasks/?ordering=secret")
+    assert response.status_code == 400
+    assert "created_at" in response.json()["ordering"][0]
+
+
+def test_limit_and_offset_page_a_bare_array_with_link_and_total(anon_client, make_task):
+    tasks = [make_task(f"Task {n}") for n in range(5)]
+    response = anon_client.get("/tasks/?limit=2&offset=2")
+    assert [task["id"] for task in response.json()] == [tasks[2].pk, tasks[3].pk]
+    assert response["X-Total-Count"] == "5"
+    assert 'limit=2&offset=4>; rel="next"' in response["Link"]
+    assert 'rel="prev"' in response["Link"]
+
+
+def test_last_page_has_no_next_link(anon_client, make_task):
+    make_task("Only")
+    response = anon_client.get("/tasks/?limit=10")
+    assert response["X-Total-Count"] == "1"
+    assert "Link" not in response
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("limit=abc", "limit"), ("limit=0", "limit"), ("limit=2&offset=-1", "offset")],
+)
+def test_bad_paging_parameters_are_400(anon_client, query, parameter):
+    response = anon_client.get(f"/tasks/?{query}")
+    assert response.status_code == 400
+    assert parameter in response.json()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_takes_one_query_whatever_the_number_of_tasks(
+    anon_client, make_task, django_assert_num_queries, count
+):
+    for n in range(count):
+        make_task(f"Task {n}")
+    with django_assert_num_queries(1):
+        assert len(anon_client.get("/tasks/?status=todo&search=task").json()) == count
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_paged_list_takes_two_queries_whatever_the_number_of_tasks(
+    anon_client, make_task, django_assert_num_queries, count
+):
+    for n in range(count):
+        make_task(f"Task {n}")
+    with django_assert_num_queries(2):  # the total count and the page
+        assert len(anon_client.get("/tasks/?limit=2").json()) == 2
+
+
+# --- retrieve -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_retrieve_answers_one_task(anon_client, make_task, django_assert_num_queries, suffix):
+    task = make_task("Backup", description="nightly", interval_minutes=15)
+    with django_assert_num_queries(1):
+        response = anon_client.get(f"/tasks/{task.pk}{suffix}")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["name"], body["description"]) == (task.pk, "Backup", "nightly")
+    assert (body["status"], body["interval_minutes"], body["position"]) == ("todo", 15.0, 0)
+
+
+@pytest.mark.parametrize("task_id", ["12345", "abc", "5.5", "-1", "99999999999999999999999", "%00"])
+def test_unknown_or_malformed_id_is_404_task_not_found(anon_client, task_id):
+    response = anon_client.get(f"/tasks/{task_id}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Task not found"}
+
+
+# --- create -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/tasks", "/tasks/"])
+def test_create_answers_201_with_the_task_and_its_location(token_client, path):
+    response = token_client.post(
+        path, {"name": "Backup", "description": "db", "interval_minutes": 30}
+    )
+    assert response.status_code == 201
+    task = Task.objects.get()
+    assert response["Location"] == f"/tasks/{task.pk}"
+    assert response.json()["name"] == "Backup"
+    assert response.json()["interval_minutes"] == 30.0
+    assert set(response.json()) == TASK_FIELDS
+
+
+def test_create_defaults_to_todo_every_hour_at_the_end_of_the_column(token_client, make_task):
+    make_task("Already there")
+    body = token_client.post("/tasks/", {"name": "New"}).json()
+    assert (body["status"], body["interval_minutes"], body["position"]) == ("todo", 60.0, 1)
+    assert body["next_reminder_at"] is None
+
+
+def test_create_in_progress_schedules_the_first_reminder(token_client):
+    token_client.post("/tasks/", {"name": "Run", "status": "in_progress", "interval_minutes": 10})
+    task = Task.objects.get()
+    assert task.next_reminder_at == task.last_ping + task.interval
+
+
+def test_create_done_writes_one_completion_notification(token_client):
+    token_client.post("/tasks/", {"name": "Finished", "status": "done"})
+    assert Notification.objects.get().message == "Task 'Finished' has been completed!"
+
+
+def test_create_at_a_position_shifts_the_cards_below(token_client, make_task):
+    top = make_task("Top")
+    token_client.post("/tasks/", {"name": "New top", "position": 0})
+    top.refresh_from_db()
+    assert Task.objects.get(name="New top").position == 0
+    assert top.position == 1
+
+
+def test_unknown_fields_are_ignored(token_client):
+    response = token_client.post("/tasks/", {"name": "Backup", "owner": "bob", "id": 999})
+    assert response.status_code == 201
+    assert response.json()["id"] != 999
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"name": "ok", "description": "d" * 10_001}, "description"),
+        ({"name": "ok", "interval_minutes": 0}, "interval_minutes"),
+        ({"name": "ok", "interval_minutes": -5}, "interval_minutes"),
+        ({"name": "ok", "interval_minutes": 525_601}, "interval_minutes"),
+        ({"name": "ok", "interval_minutes": "soon"}, "interval_minutes"),
+        ({"name": "ok", "interval_minutes": 10**400}, "interval_minutes"),
+        ({"name": "ok", "position": -1}, "position"),
+        ({"name": "nul\x00byte"}, "name"),
+    ],
+)
+def test_invalid_fields_are_400_naming_the_field(token_client, body, field):
+    response = token_client.post("/tasks/", body)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not Task.objects.exists()
+
+
+def test_invalid_status_is_400_listing_allowed_values(token_client):
+    response = token_client.post("/tasks/", {"name": "ok", "status": "later"})
+    assert response.json() == {
+        "status": ['"later" is not a valid status. Allowed values: todo, in_progress, done.']
+    }
+
+
+def test_body_that_is_not_an_object_is_400(token_client):
+    response = token_client.post("/tasks/", [1, 2], format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
+# --- PATCH --------------------------------------------------------------------------------------
+
+
+def test_patch_in_progress_pings_and_schedules_the_reminder(token_client, make_task):
+    task = make_task()
+    response = token_client.patch(f"/tasks/{task.pk}", {"status": "in_progress"})
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.status == "in_progress"
+    assert task.next_reminder_at == task.last_ping + task.interval
+    assert response.json()["next_reminder_at"] is not None
+
+
+def test_patch_leaving_in_progress_clears_the_schedule(token_client, make_task):
+    task = make_task(status="in_progress")
+    token_client.patch(f"/tasks/{task.pk}/", {"status": "todo"})
+    task.refresh_from_db()
+    assert task.next_reminder_at is None
+
+
+def test_patch_done_writes_one_completion_notification(token_client, make_task):
+    task = make_task("Report", status="in_progress")
+    token_client.patch(f"/tasks/{task.pk}", {"status": "done"})
+    token_client.patch(f"/tasks/{task.pk}", {"status": "done"})  # already done: no second one
+    assert list(Notification.objects.values_list("message", flat=True)) == [
+        "Task 'Report' has been completed!"
+    ]
+
+
+def test_legacy_patch_with_status_in_query_and_empty_json_body(token_client, make_task):
+    # The original's clients: PATCH /tasks/5?status=done, Content-Type: application/json, no body.
+    task = make_task("Report")
+    response = token_client.patch(f"/tasks/{task.pk}?status=done", content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "done"
+    assert Notification.objects.filter(task=task, notification_type="completion").count() == 1
+
+
+def test_body_wins_over_query_parameters(token_client, make_task):
+    task = make_task()
+    response = token_client.patch(f"/tasks/{task.pk}?status=done", {"status": "in_progress"})
+    assert response.json()["status"] == "in_progress"
+
+
+def test_patch_status_and_position_moves_the_card_into_place(token_client, make_task):
+    # The board's drag and drop: a status and a 0-based place in the target column.
+    first, second = make_task("One", status="in_progress"), make_task("Two", status="in_progress")
+    moved = make_task("Moved")
+    token_client.patch(f"/tasks/{moved.pk}", {"status": "in_progress", "position": 1})
+    column = Task.objects.filter(status="in_progress").order_by("position")
+    assert list(column.values_list("name", flat=True)) == ["One", "Moved", "Two"]
+    assert {first.pk, second.pk, moved.pk} == set(column.values_list("pk", flat=True))
+
+
+def test_patch_with_invalid_status_changes_nothing(token_client, make_task):
+    task = make_task()
+    response = token_client.patch(f"/tasks/{task.pk}?status=later", content_type="application/json")
+    assert response.status_code == 400
+    assert "Allowed values" in response.json()["status"][0]
+    task.refresh_from_db()
+    assert task.status == "todo"
+
+
+def test_patch_unknown_task_is_404(token_client):
+    response = token_client.patch("/tasks/999", {"status": "done"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Task not found"}
+
+
+# --- PUT ----------------------------------------------------------------------------------------
+
+
+def test_legacy_put_with_query_parameters_changes_only_those_fields(token_client, make_task):
+    # The original's form: PUT /tasks/5?name=New&interval_minutes=30, no body.
+    task = make_task("Old", description="keep me", interval_minutes=60)
+    response = token_client.put(f"/tasks/{task.pk}?name=New&interval_minutes=30")
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.name, task.description, task.interval_minutes) == ("New", "keep me", 30.0)
+
+
+def test_put_with_json_body_edits_details(token_client, make_task):
+    task = make_task("Old")
+    response = token_client.put(
+        f"/tasks/{task.pk}/", {"name": "New", "description": "d", "interval_minutes": 5}
+    )
+    assert response.json()["name"] == "New"
+    assert response.json()["description"] == "d"
+    assert response.json()["status"] == "todo"
+
+
+def test_put_new_interval_reschedules_a_running_task(token_client, make_task):
+    task = make_task(status="in_progress", interval_minutes=60)
+    token_client.put(f"/tasks/{task.pk}", {"interval_minutes": 5})
+    task.refresh_from_db()
+    assert task.next_reminder_at == task.last_ping + task.interval
+
+
+def test_put_with_invalid_interval_in_query_is_400(token_client, make_task):
+    task = make_task()
+    response = token_client.put(f"/tasks/{task.pk}?interval_minutes=nan")
+    assert response.status_code == 400
+    assert "interval_minutes" in response.json()
+
+
+# --- DELETE -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_delete_answers_the_original_message(token_client, make_task, suffix):
+    task = make_task()
+    response = token_client.delete(f"/tasks/{task.pk}{suffix}")
+    assert response.status_code == 200
+    assert response.json() == {"message": "Task deleted successfully", "task_id": task.pk}
+    assert not Task.objects.exists()
+
+
+def test_delete_keeps_the_task_notifications(token_client, make_task):
+    task = make_task("Shipped", status="done")
+    token_client.delete(f"/tasks/{task.pk}")
+    notification = Notification.objects.get()
+    assert (notification.task_id, notification.task_name) == (None, "Shipped")
+
+
+def test_delete_unknown_task_is_404(token_client):
+    assert token_client.delete("/tasks/999").json() == {"detail": "Task not found"}
+
+
+# --- every method, with and without the slash ---------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_detail_answers_every_method_on_both_forms_without_redirect(
+    token_client, make_task, method, suffix
+):
+    task = make_task()
+    response = getattr(token_client, method)(f"/tasks/{task.pk}{suffix}", {"name": "Renamed"})
+    assert response.status_code == 200

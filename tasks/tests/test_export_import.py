@@ -1,0 +1,118 @@
+"""export_data / import_data: a database survives the round trip exactly."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from notifications.models import Notification
+from tasks.models import Task
+from tasks.services import task_create
+
+pytestmark = pytest.mark.django_db
+
+
+def export() -> dict:
+    out = StringIO()
+    call_command("export_data", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def import_file(tmp_path, document: dict) -> str:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    out = StringIO()
+    call_command("import_data", str(path), stdout=out)
+    return out.getvalue()
+
+
+def empty_database() -> None:
+    Notification.objects.all().delete()
+    Task.objects.all().delete()
+
+
+def without_export_time(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def test_export_import_round_trip_gives_back_the_same_rows(tmp_path):
+    call_command("seed_demo", "--tasks", "300", "--seed", "7", stdout=StringIO())
+    Notification.objects.filter(pk__in=Notification.objects.values("pk")[:5]).delete()
+    Task.objects.filter(pk__in=Task.objects.values("pk")[:3]).delete()  # orphans notifications
+    before = export()
+    empty_database()
+    assert "Imported 297 tasks" in import_file(tmp_path, before)
+    assert without_export_time(export()) == without_export_time(before)
+
+
+def test_notifications_keep_their_task(tmp_path):
+    task = task_create(name="Ship it", status="done")
+    document = export()
+    empty_database()
+    import_file(tmp_path, document)
+    assert Notification.objects.get().task_id == task.pk
+
+
+def test_new_tasks_after_an_import_get_fresh_ids(tmp_path):
+    tasks = [task_create(name=f"Task {n}") for n in range(3)]
+    document = export()
+    empty_database()
+    import_file(tmp_path, document)
+    assert task_create(name="After import").pk > max(task.pk for task in tasks)
+
+
+def test_import_refuses_a_database_that_has_tasks(tmp_path, make_task):
+    make_task("Keep me")
+    with pytest.raises(CommandError, match="already has 1 tasks"):
+        import_file(tmp_path, export())
+    assert Task.objects.count() == 1
+
+
+def test_a_bad_row_imports_nothing(tmp_path, make_task):
+    make_task("First")
+    make_task("Second")
+    document = export()
+    document["tasks"][1]["status"] = "archived"
+    empty_database()
+    with pytest.raises(CommandError, match=r"tasks\[1\].*status"):
+        import_file(tmp_path, document)
+    assert Task.objects.count() == 0
+
+
+def test_a_schedule_that_breaks_the_model_rules_imports_nothing(tmp_path, make_task):
+    make_task("Not started")
+    document = export()
+    document["tasks"][0]["next_reminder_at"] = document["tasks"][0]["last_ping"]
+    empty_database()
+    with pytest.raises(CommandError, match="refused a row"):
+        import_file(tmp_path, document)
+    assert Task.objects.count() == 0
+
+
+def test_a_notification_pointing_at_a_missing_task_imports_nothing(tmp_path, make_task):
+    make_task("Done", status="done")
+    document = export()
+    document["notifications"][0]["task_id"] = 999
+    empty_database()
+    with pytest.raises(CommandError, match="task_id 999"):
+        import_file(tmp_path, document)
+    assert Task.objects.count() == 0
+
+
+def test_a_file_that_is_not_an_export_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="not a Status Tracker export"):
+        import_file(tmp_path, {"tasks": []})
+
+
+def test_invalid_json_is_refused(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("import_data", str(path))
+
+
+def test_export_writes_a_file_with_output(tmp_path, make_task):
+    make_task("To a file")
+    call_command("export_data", "--output", str(tmp_path / "out.json"), stderr=StringIO())
+    assert json.loads((tmp_path / "out.json").read_text())["tasks"][0]["name"] == "To a file"

@@ -1,0 +1,27 @@
+"""One JSON error shape for the whole API, DRF's own: {"detail": "..."} or {field: [messages]}.
+
+Every message says what to do about it; nothing a client sends becomes a 500.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+INVALID_CREDENTIALS = "Invalid or missing token"
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        # A rule the services or the model enforce (full_clean) is the client's mistake: 400, not 500.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # The original's wording, whether the header was missing, malformed or wrong.
+        exc.detail = INVALID_CREDENTIALS
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        exc.detail = f"{exc.detail} Send a JSON body with Content-Type: application/json."
+    elif isinstance(exc, exceptions.MethodNotAllowed) and context.get("view") is not None:
+        allowed = ", ".join(context["view"].allowed_methods)
+        exc.detail = f"{exc.detail} Allowed methods: {allowed}."
+    return exception_handler(exc, context)
