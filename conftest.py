@@ -1,6 +1,7 @@
 """Shared fixtures: people (owner, staff, outsider), API clients, and the real services tests need."""
 
 import os
+import uuid
 
 import pytest
 import redis
@@ -55,6 +56,12 @@ def _fresh_event_client():
     yield
     events._client = None
     events._down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts(settings):
+    """Each test counts API writes and login posts from zero (tracker.throttling), under keys of its own."""
+    settings.THROTTLE_KEY_PREFIX = f"test-{uuid.uuid4().hex}:"
 
 
 @pytest.fixture

@@ -23,6 +23,21 @@ def test_a_change_through_the_api_appears_without_reload(make_page, api, redis_c
     expect(column(page, "todo").locator(".count")).to_have_text("1")
 
 
+def test_a_change_made_before_the_stream_opens_is_not_missed(make_page, api, redis_connection):
+    page = make_page()
+
+    def change_first(route):
+        assert api("POST", "/tasks/", {"name": "Made before the stream opened"})[0] == 201
+        route.continue_()
+
+    page.route("**/events/", change_first)
+    page.goto("/")
+    expect(page.locator("#connection-state")).to_have_attribute("data-state", "sse")
+    expect(column(page, "todo").locator(".card-title")).to_have_text(
+        ["Made before the stream opened"]
+    )
+
+
 def test_the_board_polls_when_events_are_unavailable(make_page, api, watch):
     watch.allow_console_error("status of 503")  # the refused stream below
     page = make_page()

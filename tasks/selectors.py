@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import BigIntegerField, Case, Count, F, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -13,6 +14,10 @@ from tasks.models import Task, TaskStatus
 # moved to Done without a position lands at the end). "Show all" lifts the limit for one column.
 OPEN_COLUMN_LIMIT = 200
 DONE_COLUMN_LIMIT = 20
+
+
+# What the version stamp reads from the tasks: how many, the newest update and the newest ping.
+TasksSummary = tuple[int, float | None, float | None]
 
 
 @dataclass
@@ -39,6 +44,12 @@ class BoardColumn:
         return self.hidden_count if self.status == TaskStatus.DONE else 0
 
 
+@dataclass
+class Board:
+    columns: list[BoardColumn]
+    tasks_summary: TasksSummary
+
+
 def _search(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
     search = search.strip()
     if not search:
@@ -46,13 +57,12 @@ def _search(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
     return queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
 
 
-def tasks_for_board(
-    *, search: str = "", show_all: frozenset[str] = frozenset()
-) -> list[BoardColumn]:
+def tasks_for_board(*, search: str = "", show_all: frozenset[str] = frozenset()) -> Board:
     """The three columns with their counts and the cards to show, in ONE query.
 
     Each row carries its column's full count and its rank from the shown end of the column, so the
-    database returns only the shown cards however large the board is.
+    database returns only the shown cards however large the board is; and the summary of all the
+    tasks read, for the version stamp (`board_version`).
     """
     columns = {
         status: BoardColumn(
@@ -77,16 +87,25 @@ def tasks_for_board(
     rows = _search(Task.objects.all(), search).annotate(
         column_count=Window(Count("id"), partition_by=[F("status")]),
         rank=Window(RowNumber(), partition_by=[F("status")], order_by=rank_keys),
+        all_count=Window(Count("id")),
+        all_updated=Window(Max("updated_at")),
+        all_pinged=Window(Max("last_ping")),
     )
     limits = [column.limit for column in columns.values()]
     if None not in limits:
         rows = rows.filter(rank__lte=Value(max(limits)))
+    summary = _tasks_summary(0, None, None)
     for task in rows.order_by("status", "position", "id"):
+        summary = _tasks_summary(task.all_count, task.all_updated, task.all_pinged)
         column = columns[task.status]
         column.count = task.column_count
         if column.limit is None or task.rank <= column.limit:
             column.tasks.append(task)
-    return list(columns.values())
+    return Board(columns=list(columns.values()), tasks_summary=summary)
+
+
+def _tasks_summary(count: int, updated: datetime | None, pinged: datetime | None) -> TasksSummary:
+    return (count, updated and updated.timestamp(), pinged and pinged.timestamp())
 
 
 def unread_notifications() -> tuple[int, int]:
@@ -100,20 +119,26 @@ def unread_notifications() -> tuple[int, int]:
     return summary["count"], summary["newest"] or 0
 
 
-def board_version() -> tuple[str, int]:
-    """A stamp that changes whenever anything the board or the bell shows, and the unread count.
+def version_of(tasks_summary: TasksSummary, unread: tuple[int, int]) -> str:
+    """The board's version: changes whenever anything the board or the bell shows changes.
 
-    Polling clients send it back as an ETag, so an unchanged board costs two aggregate queries and
-    a 304. Moves touch the moved task's `updated_at`; deletes lower the count; reminders add a
-    notification and re-ping the task.
+    Moves and edits touch the task's `updated_at`; deletes lower the count; reminders re-ping the
+    task and add an unread notification; marking read lowers the unread count.
+    """
+    raw = repr((tasks_summary, unread))
+    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+def board_version() -> tuple[str, int]:
+    """The current version and the unread count, in two aggregate queries.
+
+    Polling clients send the version back as an ETag, so an unchanged board costs just that and a
+    304. The board page carries the version it was rendered at, so a page can tell whether anything
+    changed before its live stream opened.
     """
     tasks = Task.objects.aggregate(
         count=Count("id"), updated=Max("updated_at"), pinged=Max("last_ping")
     )
-    notifications = Notification.objects.aggregate(
-        count=Count("id"),
-        newest=Max("id"),
-        unread=Count("id", filter=Q(is_read=False)),
-    )
-    raw = repr(sorted(tasks.items()) + sorted(notifications.items()))
-    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest(), notifications["unread"]
+    unread = unread_notifications()
+    summary = _tasks_summary(tasks["count"], tasks["updated"], tasks["pinged"])
+    return version_of(summary, unread), unread[0]

@@ -7,7 +7,7 @@ notification.
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -48,6 +48,23 @@ def _place(task: Task, position: int | None) -> None:
     task.position = successor.position
 
 
+# pg_advisory_xact_lock key for the board's card order (any constant no other code uses).
+BOARD_ORDER_LOCK = 0x5747_0001
+
+
+def _lock_board_order() -> None:
+    """On PostgreSQL, let one transaction at a time reorder cards, until it commits.
+
+    `_place` shifts many rows of a column while the writer already holds its own task's row lock, so
+    two concurrent moves can each wait for a row the other holds: a deadlock, and a 500. Taken first,
+    before any row lock, this lock makes them queue instead. SQLite's IMMEDIATE transactions already
+    let only one writer in at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BOARD_ORDER_LOCK])
+
+
 def _column_end(column: QuerySet[Task]) -> int:
     top = column.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
@@ -65,6 +82,7 @@ def task_create(
 ) -> Task:
     """A new task at `position` in its column (0-based), or at the end of it when None."""
     now = now or timezone.now()
+    _lock_board_order()
     task = Task(
         name=name.strip(),
         description=description,
@@ -99,6 +117,8 @@ def task_update(
     position puts the task at the end of that column.
     """
     now = now or timezone.now()
+    if status is not None or position is not None:
+        _lock_board_order()  # before the row lock below, or two moves can deadlock
     # Lock the row so two writers cannot both see "not done yet" and both notify.
     current = Task.objects.select_for_update().get(pk=task.pk)
     task.status, task.position = current.status, current.position

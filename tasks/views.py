@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET
 from tasks.csp import content_security_policy
 from tasks.live import CLOSED, fanout
 from tasks.models import TaskStatus
-from tasks.selectors import BoardColumn, board_version, tasks_for_board, unread_notifications
+from tasks.selectors import (
+    BoardColumn,
+    board_version,
+    tasks_for_board,
+    unread_notifications,
+    version_of,
+)
 
 # Comments on an idle stream keep proxies and browsers from timing it out.
 SSE_KEEPALIVE_SECONDS = 15.0
@@ -31,13 +37,16 @@ def _readable(user) -> bool:
 
 
 def _board_context(request: HttpRequest) -> dict:
-    search = request.GET.get("q", "").strip()[:200]
+    # NUL cannot occur in stored text, and PostgreSQL refuses it in a query (a 500): drop it.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     show_all = frozenset(request.GET.getlist("show")) & frozenset(TaskStatus.values)
-    columns = tasks_for_board(search=search, show_all=show_all)
+    board_data = tasks_for_board(search=search, show_all=show_all)
+    columns = board_data.columns
     for column in columns:
         column.show_all_query = _query(search, show_all | {column.status})
         column.collapse_query = _query(search, show_all - {column.status})
     return {
+        "board": board_data,
         "columns": columns,
         "search": search,
         "can_edit": request.user.is_authenticated,
@@ -68,7 +77,9 @@ def board(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     context = _board_context(request)
     _neighbours(context["columns"])
-    context["unread_count"], context["newest_unread_id"] = unread_notifications()
+    unread = unread_notifications()
+    context["unread_count"], context["newest_unread_id"] = unread
+    context["board_version"] = version_of(context["board"].tasks_summary, unread)
     return render(request, "tasks/board.html", context)
 
 

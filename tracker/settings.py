@@ -317,7 +317,9 @@ LOGIN_THROTTLE_PATHS = ["/accounts/login/", "/admin/login/", "/api-auth/login/"]
 # add a write to every request (SQLite's one writer). While Redis is down each process counts in its
 # own memory (tracker.throttling.FailoverRedisCache): limits stay, nothing fails or waits.
 THROTTLE_CACHE = "throttle"
-CACHES = globals().get("CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+CACHES = globals().get(
+    "CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
 CACHES[THROTTLE_CACHE] = {
     "BACKEND": "tracker.throttling.FailoverRedisCache",
     "LOCATION": REDIS_URL,

@@ -704,8 +704,8 @@
 
   let eventSource = null;
   let pollTimer = null;
-  let pollEtag = null;
-  let pollFirst = true;
+  // The version the page shows, as an ETag: the board was rendered at this one.
+  let knownEtag = '"' + connectionState.dataset.boardVersion + '"';
 
   function setConnection(state, label) {
     connectionState.dataset.state = state;
@@ -719,26 +719,27 @@
     onNotificationsChanged();
   }
 
+  // One cheap request: 304 while the board is still at the version the page knows.
+  async function checkForChanges() {
+    try {
+      const response = await fetch("/board/state", {
+        headers: { Accept: "application/json", "If-None-Match": knownEtag },
+        cache: "no-store",
+        credentials: "same-origin",
+      });
+      if (response.status !== 200) return;
+      const state = await response.json();
+      knownEtag = response.headers.get("ETag") || knownEtag;
+      setUnread(state.unread_count);
+      refreshEverything();
+    } catch (error) {
+      // Server unreachable: the next check tries again.
+    }
+  }
+
   async function poll() {
     pollTimer = null;
-    if (!document.hidden) {
-      const headers = { Accept: "application/json" };
-      if (pollEtag) headers["If-None-Match"] = pollEtag;
-      try {
-        const response = await fetch("/board/state", { headers: headers, cache: "no-store", credentials: "same-origin" });
-        if (response.status === 200) {
-          const state = await response.json();
-          const changed = pollEtag !== null;
-          pollEtag = response.headers.get("ETag");
-          setUnread(state.unread_count);
-          // The first answer of a polling spell may follow a gap (a dropped stream): catch up once.
-          if (changed || pollFirst) refreshEverything();
-          pollFirst = false;
-        }
-      } catch (error) {
-        // Server unreachable: try again at the next tick.
-      }
-    }
+    if (!document.hidden) await checkForChanges();
     if (pollTimer === null && connectionState.dataset.state === "polling") {
       pollTimer = window.setTimeout(poll, POLL_MILLISECONDS);
     }
@@ -747,7 +748,6 @@
   function startPolling() {
     if (connectionState.dataset.state === "polling") return;
     setConnection("polling", "Live updates: checking for changes every few seconds.");
-    pollFirst = true;
     poll();
   }
 
@@ -761,15 +761,13 @@
       startPolling();
       return;
     }
-    let opened = false;
     eventSource = new EventSource("/events/");
     eventSource.onopen = function () {
-      const wasPolling = connectionState.dataset.state === "polling";
       stopPolling();
       setConnection("sse", "Live updates: on (pushed by the server).");
-      // After a reconnect, or after a spell of polling, fetch anything missed in between.
-      if (opened || wasPolling) refreshEverything();
-      opened = true;
+      // Anything that changed before the stream opened (since the page was rendered, or while it
+      // was down) arrives as no event: compare versions once.
+      checkForChanges();
     };
     eventSource.onmessage = function (message) {
       let event;

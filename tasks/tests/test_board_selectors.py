@@ -8,6 +8,7 @@ from tasks.selectors import (
     board_version,
     tasks_for_board,
     unread_notifications,
+    version_of,
 )
 from tasks.services import task_move
 from tasks.tests.board_factories import bulk_tasks
@@ -27,7 +28,7 @@ def test_columns_hold_their_tasks_in_position_order(make_task):
     make_task("Second", status=TaskStatus.IN_PROGRESS)
     make_task("Later")
     make_task("First", status=TaskStatus.IN_PROGRESS, position=0)
-    columns = tasks_for_board()
+    columns = tasks_for_board().columns
     assert [c.status for c in columns] == ["todo", "in_progress", "done"]
     assert names(column(columns, "todo")) == ["Later"]
     assert names(column(columns, "in_progress")) == ["First", "Second"]
@@ -37,13 +38,13 @@ def test_columns_hold_their_tasks_in_position_order(make_task):
 def test_board_reads_in_one_query_with_1000_tasks(django_assert_num_queries):
     bulk_tasks(1000)
     with django_assert_num_queries(1):
-        columns = tasks_for_board()
+        columns = tasks_for_board().columns
     assert sum(c.count for c in columns) == 1000
 
 
 def test_done_shows_its_latest_cards_and_the_full_count():
     bulk_tasks(DONE_COLUMN_LIMIT + 5, statuses=("done",))
-    done = column(tasks_for_board(), "done")
+    done = column(tasks_for_board().columns, "done")
     assert done.count == DONE_COLUMN_LIMIT + 5
     assert done.hidden_count == 5
     assert done.first_index == 5
@@ -53,7 +54,7 @@ def test_done_shows_its_latest_cards_and_the_full_count():
 
 def test_show_all_lifts_the_done_limit():
     bulk_tasks(DONE_COLUMN_LIMIT + 5, statuses=("done",))
-    done = column(tasks_for_board(show_all=frozenset({"done"})), "done")
+    done = column(tasks_for_board(show_all=frozenset({"done"})).columns, "done")
     assert len(done.tasks) == DONE_COLUMN_LIMIT + 5
     assert done.first_index == 0
 
@@ -62,7 +63,7 @@ def test_search_matches_name_or_description_and_counts_only_matches(make_task):
     make_task("Nightly backup")
     make_task("Deploy", description="after the BACKUP finished", status=TaskStatus.DONE)
     make_task("Unrelated")
-    columns = tasks_for_board(search="backup")
+    columns = tasks_for_board(search="backup").columns
     assert names(column(columns, "todo")) == ["Nightly backup"]
     assert column(columns, "todo").count == 1
     assert names(column(columns, "done")) == ["Deploy"]
@@ -96,3 +97,10 @@ def test_unread_notifications_gives_the_count_and_the_newest_unread_id():
     notification_mark_read(notification=Notification.objects.get(message="Read"))
     assert unread_notifications() == (2, newest.pk)
     assert first.pk < newest.pk
+
+
+def test_the_board_page_and_the_polling_endpoint_agree_on_the_version(make_task):
+    make_task("Deploy", status=TaskStatus.IN_PROGRESS)
+    notification_create(message="Hello")
+    version, _ = board_version()
+    assert version_of(tasks_for_board().tasks_summary, unread_notifications()) == version
