@@ -18,6 +18,8 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 def pytest_configure(config):
+    # Servers that tests start inherit this: their rate-limit counts in Redis are this run's alone.
+    os.environ.setdefault("THROTTLE_KEY_PREFIX", f"test-run-{uuid.uuid4().hex}:")
     # Tests render pages without running collectstatic first: plain names instead of the manifest.
     settings.STORAGES = {
         **settings.STORAGES,

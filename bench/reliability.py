@@ -628,7 +628,8 @@ class RunFigures:
         """5xx and dropped requests outside a database outage (503 is the only 5xx allowed in one)."""
 
         def in_outage(moment: float) -> bool:
-            return any(o.start <= moment <= o.end + grace for o in self.outages)
+            # By when the request was sent: one in flight as the database went down counts too.
+            return any(o.start - grace <= moment <= o.end + grace for o in self.outages)
 
         server = [e for e in self.server_errors if not (e[2] == 503 and in_outage(e[0]))]
         network = [e for e in self.network_errors if not in_outage(e[0])]

@@ -156,6 +156,10 @@ def task_move(
 @transaction.atomic
 def task_delete(*, task: Task) -> int:
     task_id = task.pk
+    # Lock the row before Django nulls the notifications' task: a reminder sweep that claimed this
+    # task commits first (and its reminder is nulled with the rest), a later one skips it. Otherwise
+    # its reminder could point at the deleted row, and the commit fails on the foreign key (a 500).
+    list(Task.objects.select_for_update().filter(pk=task_id).values_list("pk"))
     task.delete()
     events.publish_after_commit("task.deleted", {"id": task_id})
     return task_id

@@ -332,3 +332,7 @@ THROTTLE_KEY_PREFIX = env.str("THROTTLE_KEY_PREFIX", default="status-tracker:")
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["tracker.throttling.WriteRateThrottle"]
 MIDDLEWARE.append("tracker.throttling.LoginThrottleMiddleware")
+
+# --- Database outages ---------------------------------------------------------------------------
+# A database that cannot be reached answers 503 with Retry-After, not 500 (tracker.database_unavailable).
+MIDDLEWARE.append("tracker.database_unavailable.DatabaseUnavailableMiddleware")

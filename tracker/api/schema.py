@@ -7,7 +7,6 @@ from rest_framework.permissions import SAFE_METHODS
 
 from tracker.api.permissions import PublicReadAuthenticatedWrite
 
-
 # The error answers every endpoint can give (tracker.api.exceptions keeps them in DRF's shape), so
 # clients and schema-driven tests (tracker/tests/test_schema_fuzz.py) know them all.
 _DETAIL = {
@@ -25,6 +24,7 @@ _ERRORS = {
     "413": ("Request body over 1 MiB.", _DETAIL),
     "415": ("Body not sent as JSON.", _DETAIL),
     "429": ("Too many requests: wait for Retry-After seconds.", _DETAIL),
+    "503": ("The database is unavailable: retry after Retry-After seconds.", _DETAIL),
 }
 _WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -43,7 +43,7 @@ class TrackerAutoSchema(AutoSchema):
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403", "429"]
+        codes = ["401", "403", "429", "503"]
         has_query = any(p.get("in") == "query" for p in self._get_parameters())
         if self.method in _WRITE_METHODS or has_query:
             codes.append("400")
