@@ -14,20 +14,10 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from tasks.models import Task
+from tasks.serializers import TaskSerializer
 
-# TaskSerializer.Meta.fields, in order; the datetimes become ISO 8601 in UTC ending in Z, as DRF writes.
-FIELDS = (
-    "id",
-    "name",
-    "description",
-    "status",
-    "interval_minutes",
-    "last_ping",
-    "next_reminder_at",
-    "position",
-    "created_at",
-    "updated_at",
-)
+# TaskSerializer's fields, in order; the datetimes become ISO 8601 in UTC ending in Z, as DRF writes.
+FIELDS = tuple(TaskSerializer.Meta.fields)
 _DATETIMES = {"last_ping", "next_reminder_at", "created_at", "updated_at"}
 
 _ISO_UTC = {

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 
+from django.db import models
 from rest_framework import serializers
 
 from tasks.models import Task, TaskStatus
@@ -28,12 +29,35 @@ def _utc_iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+class _NumberNotBoolean:
+    """JSON true/false are not numbers: DRF would store `"interval_minutes": true` as 1.0."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictFloatField(_NumberNotBoolean, serializers.FloatField):
+    pass
+
+
+class StrictIntegerField(_NumberNotBoolean, serializers.IntegerField):
+    pass
+
+
 class TaskSerializer(serializers.ModelSerializer):
     """The original's task fields plus `position`, the 0-based place in the task's board column.
 
     Writes go through tasks.services, so the status rules (ping, reminder schedule, completion
     notification) apply whichever client changes a task.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.FloatField: StrictFloatField,
+        models.PositiveIntegerField: StrictIntegerField,
+    }
 
     class Meta:
         model = Task

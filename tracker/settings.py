@@ -294,7 +294,7 @@ SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 # Where collectstatic writes and whitenoise serves from (tests collect into a temporary folder).
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
 # Views that need Redis (the RQ dashboard) answer 503 while it is down, not 500.
-MIDDLEWARE.append("tracker.redis_unavailable.RedisUnavailableMiddleware")
+MIDDLEWARE.append("tracker.unavailable.RedisUnavailableMiddleware")
 
 # --- Board --------------------------------------------------------------------------------------
 # The Kanban board at / (tasks.views) logs people in with Django's own pages at /accounts/.
@@ -334,5 +334,5 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["tracker.throttling.WriteRateThrot
 MIDDLEWARE.append("tracker.throttling.LoginThrottleMiddleware")
 
 # --- Database outages ---------------------------------------------------------------------------
-# A database that cannot be reached answers 503 with Retry-After, not 500 (tracker.database_unavailable).
-MIDDLEWARE.append("tracker.database_unavailable.DatabaseUnavailableMiddleware")
+# A database that cannot be reached answers 503 with Retry-After, not 500 (tracker.unavailable).
+MIDDLEWARE.append("tracker.unavailable.DatabaseUnavailableMiddleware")

@@ -247,11 +247,19 @@ def test_a_position_as_a_numeric_string_is_read_as_the_number(token_client, make
         '{"name": "x", "interval_minutes": null}',
         '{"name": "x", "interval_minutes": [30]}',
         '{"name": "x", "interval_minutes": {"minutes": 30}}',
+        '{"name": "x", "interval_minutes": true}',
+        '{"name": "x", "interval_minutes": false}',
     ],
 )
 def test_an_invalid_interval_is_400_and_stores_nothing(token_client, body):
     error = assert_clear_4xx(post_raw(token_client, body))
     assert "interval_minutes" in error or "JSON parse error" in error.get("detail", "")
+    assert not Task.objects.exists()
+
+
+def test_a_boolean_position_is_400(token_client):
+    error = assert_clear_4xx(post_raw(token_client, '{"name": "x", "position": true}'))
+    assert "position" in error
     assert not Task.objects.exists()
 
 
