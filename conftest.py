@@ -34,6 +34,16 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    # pytest-django deletes the SQLite test database but not its WAL side files.
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        if not os.path.exists(name):
+            for suffix in ("-wal", "-shm", "-journal"):
+                if os.path.exists(name + suffix):
+                    os.remove(name + suffix)
+
+
 @pytest.fixture(autouse=True)
 def _only_on_postgres(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
