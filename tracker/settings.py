@@ -317,14 +317,14 @@ LOGIN_THROTTLE_PATHS = ["/accounts/login/", "/admin/login/", "/api-auth/login/"]
 # add a write to every request (SQLite's one writer). While Redis is down each process counts in its
 # own memory (tracker.throttling.FailoverRedisCache): limits stay, nothing fails or waits.
 THROTTLE_CACHE = "throttle"
-CACHES = globals().get(
-    "CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-)
-CACHES[THROTTLE_CACHE] = {
-    "BACKEND": "tracker.throttling.FailoverRedisCache",
-    "LOCATION": REDIS_URL,
-    # A down Redis costs a quarter second once per process (then 5 s of local counting), not per request.
-    "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    THROTTLE_CACHE: {
+        "BACKEND": "tracker.throttling.FailoverRedisCache",
+        "LOCATION": REDIS_URL,
+        # A down Redis costs a quarter second once per process (then 5 s of local counting).
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    },
 }
 THROTTLE_KEY_PREFIX = env.str("THROTTLE_KEY_PREFIX", default="status-tracker:")
 # Proxies in front of the app that append to X-Forwarded-For (1 behind Traefik). The client address
