@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import django_rq
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.models.query import RawQuerySet
@@ -34,18 +33,8 @@ def minutes(count: float) -> timedelta:
     return timedelta(minutes=count)
 
 
-@pytest.fixture(autouse=True)
-def _own_pass_record(settings, tmp_path, request):
-    """Each test records its passes under its own Redis key and file."""
-    settings.REMINDERS_STATE_KEY = f"test-reminders:{request.node.name}:{uuid.uuid4().hex}"
-    settings.REMINDERS_STATE_FILE = str(tmp_path / "reminders-last-pass.json")
-    yield
-    try:
-        redis.Redis.from_url(django_settings.REDIS_URL, socket_connect_timeout=0.5).delete(
-            settings.REMINDERS_STATE_KEY
-        )
-    except redis.RedisError:
-        pass
+# Each test records its passes under its own Redis key and file (tasks/tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("own_pass_record")
 
 
 def in_progress(name: str = "Deploy", interval: float = 10, now: datetime = T0) -> Task:

@@ -2,11 +2,9 @@
 
 import logging
 import signal
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
@@ -15,18 +13,8 @@ from tasks.models import Task, TaskStatus
 from tasks.services import task_create
 from tasks.tests.reminder_processes import Process, django_env
 
-
-@pytest.fixture(autouse=True)
-def _own_pass_record(settings, tmp_path, request):
-    settings.REMINDERS_STATE_KEY = f"test-run-reminders:{request.node.name}:{uuid.uuid4().hex}"
-    settings.REMINDERS_STATE_FILE = str(tmp_path / "reminders-last-pass.json")
-    yield
-    try:
-        redis.Redis.from_url(django_settings.REDIS_URL, socket_connect_timeout=0.5).delete(
-            settings.REMINDERS_STATE_KEY
-        )
-    except redis.RedisError:
-        pass
+# Each test records its passes under its own Redis key and file (tasks/tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("own_pass_record")
 
 
 def make_due_tasks(count: int) -> None:
