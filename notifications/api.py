@@ -7,7 +7,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,30 +21,20 @@ from notifications.serializers import (
 )
 from notifications.services import notification_mark_read, notifications_mark_read
 from tracker.api.pagination import HeaderLimitOffsetPagination
-from tracker.api.views import PublicReadMixin
-
-_AUTH_NOTE = (
-    "Needs credentials: `Authorization: Bearer <token>` or a logged-in session with a CSRF token."
-)
+from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
 
 
 class NotificationPagination(HeaderLimitOffsetPagination):
     default_limit = 50  # as the original
 
 
-class NotificationViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(
+    PublicReadMixin, ObjectByIdMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     serializer_class = NotificationSerializer
     queryset = Notification.objects.all()
     pagination_class = NotificationPagination
-    lookup_value_regex = r"[^/]+"
-
-    def get_object(self) -> Notification:
-        try:
-            notification = Notification.objects.get(pk=self.kwargs["pk"])
-        except (Notification.DoesNotExist, ValueError, TypeError):
-            raise NotFound("Notification not found") from None
-        self.check_object_permissions(self.request, notification)
-        return notification
+    not_found_message = "Notification not found"
 
     @extend_schema(
         summary="List notifications",
@@ -70,7 +59,7 @@ class NotificationViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.Gener
 
     @extend_schema(
         summary="Mark one notification read",
-        description=_AUTH_NOTE,
+        description=AUTH_NOTE,
         request=None,
         responses=NotificationReadSerializer,
     )
@@ -84,7 +73,7 @@ class NotificationViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.Gener
 
     @extend_schema(
         summary="Mark every notification read",
-        description=_AUTH_NOTE,
+        description=AUTH_NOTE,
         request=None,
         responses=NotificationsReadAllSerializer,
     )

@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,7 +24,7 @@ from tasks.models import Task
 from tasks.serializers import TaskListQuerySerializer, TaskSerializer
 from tasks.services import task_delete
 from tracker.api.pagination import HeaderLimitOffsetPagination
-from tracker.api.views import PublicReadMixin
+from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
 
 # Fields the original's clients send as query parameters on PATCH and PUT.
 QUERY_WRITABLE_FIELDS = ("name", "description", "status", "interval_minutes", "position")
@@ -39,9 +38,6 @@ _LEGACY_QUERY_PARAMETERS = [
     )
     for field in QUERY_WRITABLE_FIELDS
 ]
-_AUTH_NOTE = (
-    "Needs credentials: `Authorization: Bearer <token>` or a logged-in session with a CSRF token."
-)
 _TASK_EXAMPLE = OpenApiExample(
     "Create a task",
     value={"name": "Nightly backup", "description": "db + files", "interval_minutes": 30},
@@ -78,7 +74,7 @@ def _fields_from_query_and_body(request: Request) -> object:
     retrieve=extend_schema(summary="Get one task"),
     create=extend_schema(
         summary="Create a task",
-        description=f"Answers 201 with the task and a Location header. {_AUTH_NOTE}",
+        description=f"Answers 201 with the task and a Location header. {AUTH_NOTE}",
         examples=[_TASK_EXAMPLE],
     ),
     partial_update=extend_schema(
@@ -86,29 +82,28 @@ def _fields_from_query_and_body(request: Request) -> object:
         description=(
             "Only the given fields change. Entering in_progress pings the task and schedules its "
             "reminder; entering done writes one completion notification. "
-            f"{_AUTH_NOTE}"
+            f"{AUTH_NOTE}"
         ),
         parameters=_LEGACY_QUERY_PARAMETERS,
         examples=[_MOVE_EXAMPLE],
     ),
     update=extend_schema(
         summary="Edit a task's details",
-        description=f"As in the original, only the given fields change. {_AUTH_NOTE}",
+        description=f"As in the original, only the given fields change. {AUTH_NOTE}",
         parameters=_LEGACY_QUERY_PARAMETERS,
     ),
     destroy=extend_schema(
         summary="Delete a task",
-        description=f"Its notifications stay, with the task's name. {_AUTH_NOTE}",
+        description=f"Its notifications stay, with the task's name. {AUTH_NOTE}",
         # 200 with a body, as the original answered; spectacular assumes 204 for DELETE otherwise.
         responses={200: _DELETED},
     ),
 )
-class TaskViewSet(PublicReadMixin, viewsets.ModelViewSet):
+class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     serializer_class = TaskSerializer
     queryset = Task.objects.all()
     pagination_class = HeaderLimitOffsetPagination
-    # Any id reaches the view, so a malformed one gets the same JSON 404 as an unknown one.
-    lookup_value_regex = r"[^/]+"
+    not_found_message = "Task not found"
 
     def get_queryset(self) -> QuerySet[Task]:
         if self.action != "list":
@@ -123,14 +118,6 @@ class TaskViewSet(PublicReadMixin, viewsets.ModelViewSet):
             tasks = tasks.filter(Q(name__icontains=search) | Q(description__icontains=search))
         # id last, so that equal keys still come in a stable order across pages.
         return tasks.order_by(*query.validated_data.get("ordering", []), "id")
-
-    def get_object(self) -> Task:
-        try:
-            task = Task.objects.get(pk=self.kwargs["pk"])
-        except (Task.DoesNotExist, ValueError, TypeError):
-            raise NotFound("Task not found") from None
-        self.check_object_permissions(self.request, task)
-        return task
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         tasks = self.get_queryset()
