@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
 
 from conftest import skip_or_fail
+from tracker.tests.servers import current_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -47,14 +47,6 @@ def _free_port() -> int:
                 continue
             return port
     raise RuntimeError(f"no free port in {PORTS}")
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -79,7 +71,7 @@ def live_url(django_db_setup, tmp_path_factory) -> str:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "browser_tests.server_settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": current_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "API_AUTH_TOKEN": API_TOKEN,
         "PUBLIC_READ": "true",

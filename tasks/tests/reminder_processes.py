@@ -6,24 +6,13 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
-from django.db import connection
+
+from tracker.tests.servers import current_database_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NO_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-
-
-def subprocess_database_url() -> str:
-    """A DATABASE_URL for the database this test runs on, so a subprocess sees the test's rows."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return "sqlite:///" + str(db["NAME"])
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def django_env(**overrides: str) -> dict[str, str]:
@@ -32,7 +21,7 @@ def django_env(**overrides: str) -> dict[str, str]:
         "PYTHONPATH": str(BASE_DIR),
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
         "SECRET_KEY": "x" * 50,
-        "DATABASE_URL": subprocess_database_url(),
+        "DATABASE_URL": current_database_url(),
         "REDIS_URL": NO_REDIS_URL,
         "REMINDERS_STATE_KEY": settings.REMINDERS_STATE_KEY,
         "REMINDERS_STATE_FILE": str(settings.REMINDERS_STATE_FILE),

@@ -10,6 +10,7 @@ from django.db import connection
 
 from notifications.models import Notification
 from tasks.models import Task
+from tracker.tests.servers import current_database_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -33,7 +34,7 @@ def test_concurrent_writer_processes_never_see_database_is_locked():
         "PYTHONPATH": str(BASE_DIR),
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
         "SECRET_KEY": "x" * 50,
-        "DATABASE_URL": "sqlite:///" + str(connection.settings_dict["NAME"]),
+        "DATABASE_URL": current_database_url(),
         "REDIS_URL": "redis://127.0.0.1:1/0",  # events are best-effort; keep them out of this test
     }
     writers = [
