@@ -5,7 +5,7 @@ kept: `PATCH /tasks/5?status=done` with an empty body and `PUT /tasks/5?name=New
 with none (see `_fields_from_query_and_body`).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from tasks import json_array
 from tasks.models import Task
+from tasks.selectors import tasks_matching
 from tasks.serializers import TaskListQuerySerializer, TaskSerializer
 from tasks.services import task_delete
 from tracker.api.pagination import HeaderLimitOffsetPagination
@@ -113,9 +114,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         tasks = Task.objects.all()
         if query.validated_data.get("status"):
             tasks = tasks.filter(status=query.validated_data["status"])
-        search = query.validated_data.get("search", "").strip()
-        if search:
-            tasks = tasks.filter(Q(name__icontains=search) | Q(description__icontains=search))
+        tasks = tasks_matching(tasks, query.validated_data.get("search", ""))
         # id last, so that equal keys still come in a stable order across pages.
         return tasks.order_by(*query.validated_data.get("ordering", []), "id")
 

@@ -50,7 +50,11 @@ class Board:
     tasks_summary: TasksSummary
 
 
-def _search(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
+def tasks_matching(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
+    """The tasks whose name or description contains `search` (any case); all when it is blank.
+
+    The board's search box and the API's ?search= both use it.
+    """
     search = search.strip()
     if not search:
         return queryset
@@ -84,7 +88,7 @@ def tasks_for_board(*, search: str = "", show_all: frozenset[str] = frozenset())
         ),
         Case(When(is_done, then=-F("id")), default=F("id"), output_field=BigIntegerField()),
     ]
-    rows = _search(Task.objects.all(), search).annotate(
+    rows = tasks_matching(Task.objects.all(), search).annotate(
         column_count=Window(Count("id"), partition_by=[F("status")]),
         rank=Window(RowNumber(), partition_by=[F("status")], order_by=rank_keys),
         all_count=Window(Count("id")),
