@@ -30,7 +30,7 @@ COPY . .
 # lets settings load for this command; it is not in the final environment.
 # Bytecode is compiled here because the running user cannot write it next to the code.
 RUN SECRET_KEY=collectstatic-at-build-only python manage.py collectstatic --noinput --verbosity 0 \
-    && python -m compileall -q tracker tasks notifications \
+    && python -m compileall -q tracker tasks notifications board reminders accounts operations \
     && mkdir -p data \
     && chown -R tracker:tracker data staticfiles
 USER tracker

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tasks import events
 from tasks.models import Task
 from tasks.services import task_create
+from tracker import events
 
 IN_CI = os.environ.get("CI") == "true"
 

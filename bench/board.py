@@ -40,8 +40,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from board.tests.board_factories import bulk_tasks  # noqa: E402
 from tasks.models import Task  # noqa: E402
-from tasks.tests.board_factories import bulk_tasks  # noqa: E402
 
 TARGET_MS = 150.0
 ALL_CARDS = "?show=todo&show=in_progress&show=done"

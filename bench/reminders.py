@@ -145,8 +145,8 @@ def measure_lateness(loop_args: list[str], first_id: int, log_path: Path, wait_s
     from django.db import connection, transaction
 
     from notifications.models import Notification
-    from tasks import events
     from tasks.models import Task
+    from tracker import events
 
     with open(log_path, "w") as log:
         loop = subprocess.Popen(
@@ -224,7 +224,7 @@ def run_engine(task_count: int, due_count: int, original_lateness_tasks: int) ->
     from django.utils import timezone
 
     from notifications.models import Notification
-    from tasks.reminders import send_due_reminders
+    from reminders.sweep import send_due_reminders
 
     call_command("migrate", verbosity=0)
     results: dict = {"engine": connection.vendor, "tasks": task_count, "due": due_count}

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tasks import events
+from tracker import events
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """Reads for notifications (the API's list and the unread count)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from notifications.models import Notification
 
@@ -25,3 +25,11 @@ def notifications_list(
 def unread_count() -> int:
     """One COUNT over the partial index of unread rows."""
     return Notification.objects.filter(is_read=False).count()
+
+
+def unread_summary() -> tuple[int, int]:
+    """How many notifications are unread and the newest unread id (0 if none), in one query."""
+    summary = Notification.objects.filter(is_read=False).aggregate(
+        count=Count("id"), newest=Max("id")
+    )
+    return summary["count"], summary["newest"] or 0

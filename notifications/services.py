@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationType
-from tasks import events
+from tracker import events
 
 
 def completion_message(task_name: str) -> str:

@@ -40,7 +40,7 @@ class Task(models.Model):
     interval_minutes = models.FloatField(
         default=DEFAULT_INTERVAL_MINUTES, validators=[validate_interval_minutes]
     )
-    # Set on create, on every status change and on every reminder (tasks.services, tasks.reminders).
+    # Set on create, on every status change and on every reminder (tasks.services, reminders.sweep).
     last_ping = models.DateTimeField(default=timezone.now)
     # Kept equal to last_ping + interval exactly while the task is in progress, None otherwise.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -52,13 +52,13 @@ class Task(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            # The reminder sweep's due query (tasks.reminders): in-progress tasks by due time.
+            # The reminder sweep's due query (reminders.sweep): in-progress tasks by due time.
             models.Index(
                 fields=["next_reminder_at"],
                 condition=Q(status="in_progress"),
                 name="task_due_reminder_idx",
             ),
-            # The board's per-column order (tasks.selectors.tasks_for_board).
+            # The board's per-column order (board.selectors.tasks_for_board).
             models.Index(fields=["status", "position", "id"], name="task_board_order_idx"),
         ]
         constraints = [

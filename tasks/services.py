@@ -12,8 +12,8 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from notifications.services import notification_create_completion
-from tasks import events
 from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskStatus
+from tracker import events
 
 
 def _apply_status(task: Task, status: str, now: datetime) -> bool:

@@ -1,19 +1,18 @@
 """One JSON object per log line on stdout, each carrying the id of the request that caused it.
 
-RequestIdMiddleware takes the id from an incoming X-Request-ID header (a proxy's or a client's) or
-makes one, keeps it in a context variable for the request's duration and echoes it in the response.
-RequestIdFilter copies it onto every log record; gunicorn's access lines take it from the response
+tracker.middleware.request_id takes the id from an incoming X-Request-ID header (a proxy's or a
+client's) or makes one, keeps it in a context variable for the request's duration and echoes it in
+the response. RequestIdFilter copies it onto every log record; gunicorn's access lines take it from the response
 header instead, because they are written after the request's context has ended.
 """
 
 import logging
 import re
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
@@ -29,48 +28,20 @@ def current_request_id() -> str:
     return _current_request_id.get()
 
 
+def start_request_id(request_id: str) -> Token[str]:
+    """Make `request_id` the current one until `end_request_id` is called with the token."""
+    return _current_request_id.set(request_id)
+
+
+def end_request_id(token: Token[str]) -> None:
+    _current_request_id.reset(token)
+
+
 def request_id_from_header(value: str | None) -> str:
     """The incoming id when it is acceptable, else a new random one."""
     if value and _ACCEPTED_REQUEST_ID.fullmatch(value):
         return value
     return uuid.uuid4().hex
-
-
-class RequestIdMiddleware:
-    """Give each request an id (request.request_id), log with it, and return it as X-Request-ID."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if iscoroutinefunction(self):
-            return self._acall(request)
-        token = self._start(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current_request_id.reset(token)
-        response[REQUEST_ID_HEADER] = request.request_id
-        return response
-
-    async def _acall(self, request):
-        token = self._start(request)
-        try:
-            response = await self.get_response(request)
-        finally:
-            _current_request_id.reset(token)
-        response[REQUEST_ID_HEADER] = request.request_id
-        return response
-
-    @staticmethod
-    def _start(request):
-        request.request_id = request_id_from_header(request.headers.get(REQUEST_ID_HEADER))
-        return _current_request_id.set(request.request_id)
 
 
 # gunicorn names a response header atom "{name}o", lower-cased.

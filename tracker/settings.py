@@ -73,14 +73,28 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_rq",
+    # The product, one room each (README "Where things live").
     "tasks",
     "notifications",
+    "board",
+    "reminders",
+    "accounts",
+    "operations",
 ]
 
+# In order, outermost first.
 MIDDLEWARE = [
-    "tracker.logs.RequestIdMiddleware",
+    # First, so every later line of the request (and an early 413 or 503) logs with its id.
+    "tracker.middleware.request_id.RequestIdMiddleware",
+    # Security headers and the HTTPS redirect, on every response including the early refusals below.
     "django.middleware.security.SecurityMiddleware",
+    # 413 from Content-Length before anything reads the body; after SecurityMiddleware so the 413
+    # gets its headers (under ASGI, tracker.asgi refuses even earlier).
+    "tracker.middleware.body_limit.RequestBodyLimitMiddleware",
+    # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +102,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Views that need Redis (the RQ dashboard) answer 503 while it is down, not 500.
+    "tracker.middleware.unavailable.RedisUnavailableMiddleware",
+    # 429 for login posts over the limit; after sessions, before the login view runs.
+    "accounts.throttling.LoginThrottleMiddleware",
+    # Innermost, so it sees a database error raised by any view or middleware above as a 503.
+    "tracker.middleware.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -173,7 +193,8 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and whitenoise serves from (tests collect into a temporary folder).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,7 +204,8 @@ STORAGES = {
 }
 
 # --- Auth ---------------------------------------------------------------------------------------
-LOGIN_URL = "/admin/login/"
+# Django's own login pages at /accounts/ (accounts.urls); the board links to them.
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -204,8 +226,8 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = logging_config(LOG_LEVEL)
 
 # --- Reminders and RQ ---------------------------------------------------------------------------
-# The reminder sweep (tasks.reminders): run by `manage.py run_reminders`, or by RQ workers with one
-# `manage.py rqcron tasks.cron` enqueuing the job every REMINDERS_CRON_SECONDS on REMINDERS_QUEUE.
+# The reminder sweep (reminders.sweep): run by `manage.py run_reminders`, or by RQ workers with one
+# `manage.py rqcron reminders.cron` enqueuing the job every REMINDERS_CRON_SECONDS on REMINDERS_QUEUE.
 REMINDERS_QUEUE = env.str("REMINDERS_QUEUE", default="default")
 REMINDERS_CRON_SECONDS = env.int("REMINDERS_CRON_SECONDS", default=5)
 RQ_QUEUES.setdefault(REMINDERS_QUEUE, {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300})
@@ -223,14 +245,6 @@ RQ = {"COMMIT_MODE": "auto"}
 
 # --- API ---------------------------------------------------------------------------------------
 # Django REST framework (tasks.api, notifications.api) with the shared plumbing in tracker.api.
-INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
-# Answer 413 from Content-Length before a view reads the body (under ASGI, tracker.asgi refuses
-# even earlier, before Django reads it). Right after SecurityMiddleware so the 413 gets its headers.
-_security = "django.middleware.security.SecurityMiddleware"
-MIDDLEWARE.insert(
-    MIDDLEWARE.index(_security) + 1 if _security in MIDDLEWARE else 0,
-    "tracker.api.body_limit.RequestBodyLimitMiddleware",
-)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tracker.api.authentication.StaticTokenAuthentication",
@@ -291,16 +305,6 @@ SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 # Consent to browsers' preload lists; nothing is listed until the domain is submitted to one.
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
-# Where collectstatic writes and whitenoise serves from (tests collect into a temporary folder).
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))
-# Views that need Redis (the RQ dashboard) answer 503 while it is down, not 500.
-MIDDLEWARE.append("tracker.unavailable.RedisUnavailableMiddleware")
-
-# --- Board --------------------------------------------------------------------------------------
-# The Kanban board at / (tasks.views) logs people in with Django's own pages at /accounts/.
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
 
 # --- Throttling ---------------------------------------------------------------------------------
 # Rate limits (tracker.throttling): API writes per person (per address for the static token), and
@@ -331,8 +335,3 @@ THROTTLE_KEY_PREFIX = env.str("THROTTLE_KEY_PREFIX", default="status-tracker:")
 # is taken that many entries from the right; 0 ignores the header, which a client could forge.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["tracker.throttling.WriteRateThrottle"]
-MIDDLEWARE.append("tracker.throttling.LoginThrottleMiddleware")
-
-# --- Database outages ---------------------------------------------------------------------------
-# A database that cannot be reached answers 503 with Retry-After, not 500 (tracker.unavailable).
-MIDDLEWARE.append("tracker.unavailable.DatabaseUnavailableMiddleware")

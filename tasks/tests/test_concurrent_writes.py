@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notifications_create_reminders
+from reminders.sweep import due_tasks
 from tasks.models import Task
-from tasks.reminders import due_tasks
 from tasks.services import task_create, task_delete, task_move
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

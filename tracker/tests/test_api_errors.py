@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.signals import connection_created
 
 from tasks.models import Task
-from tracker.api.body_limit import limit_request_body
 from tracker.api.exceptions import api_exception_handler
+from tracker.middleware.body_limit import limit_request_body
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.test import RequestFactory
 
-from tracker.unavailable import DatabaseUnavailableMiddleware
+from tracker.middleware.unavailable import DatabaseUnavailableMiddleware
 
 OUTAGES = [
     OperationalError("couldn't get a connection after 5.00 sec"),

@@ -142,7 +142,7 @@ def test_compose_runs_the_commands_the_readme_documents(compose):
         "- gunicorn\n    - -c\n    - gunicorn.conf.py\n    - tracker.asgi:application",
         "- run_reminders",
         "- rqworker\n    - default",
-        "- rqcron\n    - tasks.cron",
+        "- rqcron\n    - reminders.cron",
         "- migrate\n    - --noinput",
     ):
         assert command in config

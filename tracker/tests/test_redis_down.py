@@ -10,9 +10,9 @@ from http.cookiejar import CookieJar
 import pytest
 from django.contrib.auth import get_user_model
 
-from tasks import events
 from tasks.models import Task
 from tasks.services import task_create
+from tracker import events
 from tracker.tests.servers import app_env, free_port, get, running_gunicorn, send
 
 TOKEN = "redis-down-test-token"
@@ -95,7 +95,7 @@ def test_service_writes_commit_and_log_the_unpublished_event(
 ):
     settings.REDIS_URL = dead_redis_url
     events._client = None
-    with caplog.at_level(logging.WARNING, logger="tasks.events"):
+    with caplog.at_level(logging.WARNING, logger="tracker.events"):
         with django_capture_on_commit_callbacks(execute=True):
             task_create(name="Deploy", status="done")
     assert Task.objects.get().status == "done"

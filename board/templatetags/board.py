@@ -1,0 +1,47 @@
+"""Template filters for the board: relative times ("in 12 min") and intervals ("every 1 h").
+
+board/static/board/board.js keeps the same wording when it refreshes the times in the page.
+"""
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+_UNITS = [(24 * 60 * 60, "d"), (60 * 60, "h"), (60, "min")]
+
+
+def _amount(seconds: float) -> str:
+    if seconds >= 60:
+        seconds = (
+            round(seconds / 60) * 60
+        )  # whole minutes first: 59.9 min reads "1 h", not "60 min"
+    for size, unit in _UNITS:
+        if seconds >= size:
+            return f"{round(seconds / size)} {unit}"
+    return f"{round(seconds)} s"
+
+
+def relative_time(moment: datetime | None, now: datetime | None = None) -> str:
+    """'in 12 min', '3 h ago' or 'now' (under a minute either way)."""
+    if moment is None:
+        return ""
+    seconds = (moment - (now or timezone.now())).total_seconds()
+    if abs(seconds) < 60:
+        return "now"
+    return f"in {_amount(seconds)}" if seconds > 0 else f"{_amount(-seconds)} ago"
+
+
+def interval_label(minutes: float) -> str:
+    """'15 min', '1 h', '1.5 h', '2 d': the largest unit giving a whole number or one decimal."""
+    for size, unit in [(24 * 60, "d"), (60, "h")]:
+        count = minutes / size
+        if count >= 1 and round(count * 10, 6) % 1 == 0:
+            return f"{count:g} {unit}"
+    return f"{minutes:g} min"
+
+
+register.filter("relative_time", relative_time)
+register.filter("interval_label", interval_label)

@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from board.selectors import DONE_COLUMN_LIMIT
+from board.templatetags.board import relative_time
+from board.tests.board_factories import bulk_tasks
+from notifications.services import notification_create
+from tracker.middleware.csp import POLICY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def logged_in_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_board_shows_tasks_in_their_columns(browser_client, make_task):
+    make_task("Write report")
+    make_task("Deploy", status="in_progress")
+    html = browser_client.get("/").content.decode()
+    todo, in_progress, done = (
+        html.index(f'data-status="{status}"') for status in ["todo", "in_progress", "done"]
+    )
+    assert todo < html.index("Write report") < in_progress < html.index("Deploy") < done
+
+
+def test_anonymous_board_renders_in_two_queries_with_1000_tasks(
+    browser_client, django_assert_num_queries
+):
+    bulk_tasks(1000)
+    with django_assert_num_queries(2):  # the cards with their counts, the unread count
+        response = browser_client.get("/")
+    assert response.status_code == 200
+
+
+def test_logged_in_board_renders_in_four_queries_with_1000_tasks(
+    logged_in_client, django_assert_num_queries
+):
+    bulk_tasks(1000)
+    with django_assert_num_queries(4):  # the session and its user, then the two board queries
+        response = logged_in_client.get("/")
+    assert b'id="add-task-form"' in response.content
+
+
+def test_anonymous_visitors_get_a_log_in_link_and_no_write_controls(browser_client, make_task):
+    make_task("Deploy")
+    html = browser_client.get("/").content.decode()
+    assert 'href="/accounts/login/?next=/"' in html
+    assert "add-task-form" not in html
+    assert 'data-action="move"' not in html
+
+
+def test_a_hostile_task_name_is_escaped(browser_client, make_task):
+    make_task("<img src=x onerror=alert(1)>")
+    html = browser_client.get("/").content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_board_pages_forbid_inline_script(browser_client):
+    for path in ["/", "/board/columns", "/accounts/login/"]:
+        policy = browser_client.get(path).headers["Content-Security-Policy"]
+        assert policy == POLICY
+    assert "script-src 'self'" in POLICY and "unsafe-inline" not in POLICY
+
+
+def test_private_board_sends_anonymous_visitors_to_log_in(browser_client, settings):
+    settings.PUBLIC_READ = False
+    response = browser_client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/accounts/login/?next=/"
+
+
+def test_columns_fragment_is_only_the_columns(browser_client, make_task):
+    make_task("Deploy")
+    html = browser_client.get("/board/columns?q=dep").content.decode()
+    assert html.startswith('<div id="board-columns"')
+    assert "Deploy" in html and "<html" not in html
+
+
+def test_state_answers_304_while_nothing_changed(browser_client, make_task):
+    make_task("Deploy")
+    first = browser_client.get("/board/state")
+    again = browser_client.get("/board/state", HTTP_IF_NONE_MATCH=first.headers["ETag"])
+    assert again.status_code == 304
+
+
+def test_state_answers_the_new_unread_count_after_a_change(browser_client):
+    first = browser_client.get("/board/state")
+    notification_create(message="Reminder")
+    response = browser_client.get("/board/state", HTTP_IF_NONE_MATCH=first.headers["ETag"])
+    assert response.status_code == 200
+    assert response.json()["unread_count"] == 1
+
+
+def test_log_in_page_logs_in_and_returns_to_the_board(browser_client, user):
+    response = browser_client.post(
+        "/accounts/login/", {"username": "alice", "password": "alice-password-1", "next": "/"}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert b'id="add-task-form"' in browser_client.get("/").content
+
+
+def test_log_out_returns_to_the_read_only_board(logged_in_client):
+    response = logged_in_client.post("/accounts/logout/")
+    assert response.headers["Location"] == "/"
+    assert b"add-task-form" not in logged_in_client.get("/").content
+
+
+def test_relative_times_read_like_speech():
+    now = timezone.now()
+    assert relative_time(now + timedelta(minutes=12, seconds=5), now) == "in 12 min"
+    assert relative_time(now + timedelta(minutes=59, seconds=50), now) == "in 1 h"
+    assert relative_time(now - timedelta(hours=3), now) == "3 h ago"
+    assert relative_time(now + timedelta(seconds=20), now) == "now"
+
+
+def test_done_collapses_to_its_latest_cards_with_a_show_all_link(browser_client):
+    bulk_tasks(DONE_COLUMN_LIMIT + 3, statuses=("done",))
+    html = browser_client.get("/").content.decode()
+    assert html.count('class="card"') == DONE_COLUMN_LIMIT
+    assert f"Show all {DONE_COLUMN_LIMIT + 3} (+3 earlier)" in html
+    assert (
+        browser_client.get("/?show=done").content.decode().count('class="card"')
+        == DONE_COLUMN_LIMIT + 3
+    )

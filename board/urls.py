@@ -1,0 +1,12 @@
+"""The board's pages and its live endpoints."""
+
+from django.urls import path
+
+from board import views
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("board/columns", views.board_columns, name="board-columns"),
+    path("board/state", views.board_state, name="board-state"),
+    path("events/", views.board_events, name="board-events"),
+]

@@ -1,0 +1,149 @@
+"""The Kanban board: the server-rendered page, its live fragment, and the two live transports.
+
+Writes do not live here: the page sends them to the REST API with the session and CSRF token, so
+the board, the API and the admin share one set of rules (tasks.services).
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+from urllib.parse import urlencode
+
+import redis
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from board.selectors import (
+    BoardColumn,
+    board_version,
+    tasks_for_board,
+    unread_notifications,
+    version_of,
+)
+from tasks.models import TaskStatus
+from tracker.live import CLOSED, fanout
+from tracker.middleware.csp import content_security_policy
+
+# Comments on an idle stream keep proxies and browsers from timing it out.
+SSE_KEEPALIVE_SECONDS = 15.0
+# How long a browser waits before reconnecting a dropped stream.
+SSE_RETRY_MILLISECONDS = 3000
+
+
+def _readable(user) -> bool:
+    return settings.PUBLIC_READ or user.is_authenticated
+
+
+def _board_context(request: HttpRequest) -> dict:
+    # NUL cannot occur in stored text, and PostgreSQL refuses it in a query (a 500): drop it.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    show_all = frozenset(request.GET.getlist("show")) & frozenset(TaskStatus.values)
+    board_data = tasks_for_board(search=search, show_all=show_all)
+    columns = board_data.columns
+    for column in columns:
+        column.show_all_query = _query(search, show_all | {column.status})
+        column.collapse_query = _query(search, show_all - {column.status})
+    return {
+        "board": board_data,
+        "columns": columns,
+        "search": search,
+        "can_edit": request.user.is_authenticated,
+        "has_filters": bool(search or show_all),
+    }
+
+
+def _query(search: str, show_all: frozenset[str]) -> str:
+    params: dict[str, object] = {}
+    if search:
+        params["q"] = search
+    if show_all:
+        params["show"] = sorted(show_all)
+    return "?" + urlencode(params, doseq=True) if params else "?"
+
+
+def _neighbours(columns: list[BoardColumn]) -> None:
+    """Tell each column which columns its cards can move to with the arrow controls."""
+    for index, column in enumerate(columns):
+        column.previous_column = columns[index - 1] if index > 0 else None
+        column.next_column = columns[index + 1] if index + 1 < len(columns) else None
+
+
+@content_security_policy
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    if not _readable(request.user):
+        return redirect_to_login(request.get_full_path())
+    context = _board_context(request)
+    _neighbours(context["columns"])
+    unread = unread_notifications()
+    context["unread_count"], context["newest_unread_id"] = unread
+    context["board_version"] = version_of(context["board"].tasks_summary, unread)
+    return render(request, "board/board.html", context)
+
+
+@content_security_policy
+@require_GET
+def board_columns(request: HttpRequest) -> HttpResponse:
+    """The columns alone: what an open board swaps in when something changed."""
+    if not _readable(request.user):
+        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+    context = _board_context(request)
+    _neighbours(context["columns"])
+    response = render(request, "board/partials/columns.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def board_state(request: HttpRequest) -> HttpResponse:
+    """The polling fallback: 304 while nothing changed, else the new version and unread count."""
+    if not _readable(request.user):
+        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+    version, unread_count = board_version()
+    etag = f'"{version}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = JsonResponse({"version": version, "unread_count": unread_count})
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
+    try:
+        # The first bytes go out at once so the browser knows the stream is open.
+        yield f"retry: {SSE_RETRY_MILLISECONDS}\n: connected\n\n"
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=keepalive)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            if item is CLOSED:
+                return
+            yield f"data: {item}\n\n"
+    finally:
+        fanout.unsubscribe(queue)
+
+
+@require_GET
+async def board_events(request: HttpRequest) -> HttpResponse:
+    """Server-Sent Events: every change event, as it is published, to every open board."""
+    if not settings.PUBLIC_READ and not (await request.auser()).is_authenticated:
+        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+    try:
+        queue = await fanout.subscribe()
+    except (redis.RedisError, OSError, TimeoutError):
+        return JsonResponse(
+            {"detail": "Live events are unavailable; poll /board/state instead."}, status=503
+        )
+    response = StreamingHttpResponse(
+        _stream(queue, SSE_KEEPALIVE_SECONDS), content_type="text/event-stream"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    # nginx and Traefik would otherwise buffer the stream and deliver nothing until it ends.
+    response.headers["X-Accel-Buffering"] = "no"
+    return response

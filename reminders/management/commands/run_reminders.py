@@ -1,0 +1,112 @@
+"""`manage.py run_reminders`: the reminder loop (the sweep itself is reminders.sweep).
+
+Each pass sends what is due, then the loop sleeps until the next reminder falls due (at most
+--max-sleep seconds), waking early when a task changes (Redis pub/sub on tracker.events.CHANNEL).
+Without Redis it runs by its timer alone. SIGTERM/SIGINT finish the batch in hand and exit 0. A failing
+pass (database down, a bug) is logged and retried with a growing pause, never a crash or a busy loop.
+"""
+
+import logging
+import signal
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connections
+
+from reminders import sweep
+from reminders.loop import FIRST_RETRY_SECONDS, MIN_SLEEP_SECONDS, ChangeListener, Waker
+
+logger = logging.getLogger("reminders.run_reminders")
+
+
+class Command(BaseCommand):
+    help = "Send due reminders, then wait for the next one (or a task change); --once for one pass."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Do one pass and exit.")
+        parser.add_argument(
+            "--max-sleep",
+            type=float,
+            default=30.0,
+            help="Longest wait between passes, in seconds (default 30).",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=sweep.DEFAULT_BATCH_SIZE,
+            help=f"Reminders per transaction (default {sweep.DEFAULT_BATCH_SIZE}).",
+        )
+
+    def handle(self, *args, once: bool, max_sleep: float, batch_size: int, **options) -> None:
+        if max_sleep <= 0 or batch_size <= 0:
+            raise CommandError("--max-sleep and --batch-size must be greater than 0.")
+        self.stop_signal: str | None = None
+        self.waker = Waker()
+        previous_handlers = {
+            signum: signal.signal(signum, self.on_stop_signal)
+            for signum in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            if once:
+                try:
+                    self.run_pass(batch_size)
+                except DatabaseError as error:
+                    raise CommandError(f"reminder pass failed: {error}") from error
+            else:
+                ChangeListener(self.waker).start()
+                self.loop(max_sleep=max_sleep, batch_size=batch_size)
+        finally:
+            for signum, handler in previous_handlers.items():
+                signal.signal(signum, handler)
+            self.waker.close()
+        if self.stop_signal:
+            logger.info("%s received: stopped after the current batch", self.stop_signal)
+
+    def on_stop_signal(self, signum: int, frame) -> None:
+        # Only a flag and a wake-up: the batch in hand finishes and commits.
+        self.stop_signal = signal.Signals(signum).name
+        self.waker.wake()
+
+    def stopping(self) -> bool:
+        return self.stop_signal is not None
+
+    def run_pass(self, batch_size: int) -> None:
+        started = time.perf_counter()
+        sent = sweep.send_due_reminders(batch_size=batch_size, should_stop=self.stopping)
+        if sent:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            logger.info("sent %d reminder%s in %.1f ms", sent, "" if sent == 1 else "s", elapsed_ms)
+
+    def loop(self, *, max_sleep: float, batch_size: int) -> None:
+        failures = 0
+        while not self.stopping():
+            try:
+                self.run_pass(batch_size)
+                delay = sweep.seconds_until_next_reminder(max_seconds=max_sleep)
+            except Exception as error:  # a worker outlives a bad pass and retries
+                failures += 1
+                retry_in = min(max_sleep, FIRST_RETRY_SECONDS * 2 ** min(failures - 1, 10))
+                if isinstance(error, DatabaseError):
+                    logger.warning("reminder pass failed (%s); retrying in %.0f s", error, retry_in)
+                else:
+                    logger.exception("reminder pass failed; retrying in %.0f s", retry_in)
+                self.close_connections()
+                self.sleep_through_changes(retry_in)
+                continue
+            if failures:
+                logger.info("reminder passes recovered after %d failure(s)", failures)
+                failures = 0
+            self.waker.sleep(max(MIN_SLEEP_SECONDS, delay))
+
+    def close_connections(self) -> None:
+        """Forget a broken connection so the next pass opens a fresh one (kept open otherwise)."""
+        try:
+            connections.close_all()
+        except DatabaseError:
+            pass
+
+    def sleep_through_changes(self, seconds: float) -> None:
+        """Back off for `seconds`: task changes do not cut it short, a stop signal does."""
+        deadline = time.monotonic() + seconds
+        while not self.stopping() and (remaining := deadline - time.monotonic()) > 0:
+            self.waker.sleep(remaining)

@@ -1,0 +1,153 @@
+"""`manage.py run_reminders`: one pass, the loop's signals, early wake-up through Redis, outages."""
+
+import logging
+import signal
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+
+from notifications.models import Notification
+from reminders.tests.reminder_processes import Process, django_env
+from tasks.models import Task, TaskStatus
+from tasks.services import task_create
+
+# Each test records its passes under its own Redis key and file (reminders/tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("own_pass_record")
+
+
+def make_due_tasks(count: int) -> None:
+    due_at = datetime.now(UTC) - timedelta(minutes=1)
+    Task.objects.bulk_create(
+        Task(
+            name=f"task {n}",
+            status=TaskStatus.IN_PROGRESS,
+            interval_minutes=60,
+            last_ping=due_at - timedelta(minutes=60),
+            next_reminder_at=due_at,
+        )
+        for n in range(count)
+    )
+
+
+def run_reminders(*args: str, **env: str) -> Process:
+    return Process(["manage.py", "run_reminders", *args], django_env(**env))
+
+
+@pytest.mark.django_db
+def test_once_sends_what_is_due_and_logs_one_line(caplog):
+    make_due_tasks(2)
+    with caplog.at_level(logging.INFO, logger="reminders.run_reminders"):
+        call_command("run_reminders", "--once")
+    assert Notification.objects.count() == 2
+    assert [record.getMessage() for record in caplog.records][0].startswith("sent 2 reminders in ")
+
+
+@pytest.mark.django_db
+def test_a_pass_with_nothing_due_logs_nothing(caplog):
+    with caplog.at_level(logging.INFO, logger="reminders.run_reminders"):
+        call_command("run_reminders", "--once")
+    assert caplog.records == []
+
+
+# A loop whose first batch is interrupted by SIGTERM right after writing its reminders.
+SIGTERM_IN_FIRST_BATCH = """
+import os, signal, django
+django.setup()
+from django.core.management import call_command
+from reminders import sweep
+write_reminders = sweep.notifications_create_reminders
+def write_then_get_sigterm(**arguments):
+    created = write_reminders(**arguments)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return created
+sweep.notifications_create_reminders = write_then_get_sigterm
+call_command("run_reminders", "--batch-size", "2")
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_finishes_the_current_batch_and_exits_zero():
+    make_due_tasks(5)
+    loop = Process(["-c", SIGTERM_IN_FIRST_BATCH], django_env())
+    try:
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()
+    assert Notification.objects.count() == 2  # the batch in hand committed, no further batch began
+    assert "SIGTERM received" in loop.output()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_while_waiting_exits_zero(stop_signal):
+    loop = run_reminders("--max-sleep", "300")
+    try:
+        loop.wait_for("Redis unavailable, reminders run by timer only")
+        loop.popen.send_signal(stop_signal)
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_change_wakes_the_loop_through_redis(redis_connection):
+    # The timer alone would wait 300 s; the task.created event must wake the loop instead.
+    loop = run_reminders("--max-sleep", "300", REDIS_URL=django_settings.REDIS_URL)
+    try:
+        loop.wait_for("listening for task changes")
+        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=0.001)
+        loop.wait_for("sent 1 reminder in")
+        loop.popen.send_signal(signal.SIGTERM)
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_redis_the_loop_still_finds_new_work_by_its_timer():
+    loop = run_reminders("--max-sleep", "1")  # REDIS_URL points where nothing listens
+    try:
+        loop.wait_for("Redis unavailable, reminders run by timer only")
+        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=0.001)
+        loop.wait_for("sent 1 reminder in")
+        loop.popen.send_signal(signal.SIGTERM)
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()
+
+
+def test_the_loop_recovers_without_restart_when_the_database_comes_back(tmp_path):
+    database = tmp_path / "tasks.db"
+    database.mkdir()  # a directory where the database file belongs: every pass fails
+    env = django_env(DATABASE_URL=f"sqlite:///{database}")
+    loop = Process(["manage.py", "run_reminders", "--max-sleep", "1"], env)
+    try:
+        loop.wait_for("reminder pass failed")
+        database.rmdir()
+        for script in (
+            "from django.core.management import call_command; call_command('migrate', verbosity=0)",
+            "from tasks.services import task_create; "
+            "task_create(name='Back', status='in_progress', interval_minutes=0.001)",
+        ):
+            setup = Process(["-c", f"import django; django.setup(); {script}"], env)
+            assert setup.finish() == 0, setup.output()
+        loop.wait_for("reminder passes recovered")
+        loop.wait_for("sent 1 reminder in")
+        loop.popen.send_signal(signal.SIGTERM)
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()
+
+
+def test_database_outage_is_logged_and_retried_without_exiting():
+    loop = run_reminders(DATABASE_URL="postgres://postgres@127.0.0.1:1/nothing")
+    try:
+        loop.wait_for("reminder pass failed")
+        loop.wait_for("retrying in 2 s")  # backing off, still running
+        loop.popen.send_signal(signal.SIGTERM)
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()

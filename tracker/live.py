@@ -1,0 +1,113 @@
+"""Fan-out of change events to the board's Server-Sent Events streams.
+
+Each web process holds ONE Redis pub/sub subscription (redis.asyncio) on `events.CHANNEL`, however
+many browsers are connected to it; every open stream gets its own in-memory queue. When Redis is
+unreachable, `subscribe` raises and the stream answers 503, so browsers fall back to polling; when
+the subscription breaks later, every stream is closed and browsers reconnect or poll.
+"""
+
+import asyncio
+import json
+import logging
+
+import redis
+import redis.asyncio as aioredis
+from django.conf import settings
+
+from tracker import events
+
+logger = logging.getLogger(__name__)
+
+# Put in a queue when the subscription has ended: the stream closes.
+CLOSED = object()
+# Put in a queue that overflowed: the browser should reload the whole board once.
+RESYNC = json.dumps({"type": "resync", "data": {}})
+
+_QUEUE_SIZE = 200
+
+
+class EventFanout:
+    """One subscription per process (per event loop), shared by all streams in it."""
+
+    def __init__(self, channel: str = events.CHANNEL) -> None:
+        self.channel = channel
+        self._queues: set[asyncio.Queue] = set()
+        self._listener: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+
+    @property
+    def stream_count(self) -> int:
+        return len(self._queues)
+
+    def _state_for_this_loop(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            # A new event loop (a test, a restarted worker): the old listener cannot serve it.
+            self._loop, self._listener, self._queues = loop, None, set()
+            self._lock = asyncio.Lock()
+        assert self._lock is not None
+        return self._lock
+
+    async def subscribe(self) -> asyncio.Queue:
+        """A queue of raw JSON event strings; raises redis.RedisError when Redis is unreachable."""
+        async with self._state_for_this_loop():
+            if self._listener is None or self._listener.done():
+                self._listener = await self._start_listener()
+            queue: asyncio.Queue = asyncio.Queue(maxsize=_QUEUE_SIZE)
+            self._queues.add(queue)
+            return queue
+
+    def unsubscribe(self, queue: asyncio.Queue) -> None:
+        self._queues.discard(queue)
+
+    async def _start_listener(self) -> asyncio.Task:
+        client = aioredis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, health_check_interval=30
+        )
+        pubsub = client.pubsub()
+        try:
+            await pubsub.subscribe(self.channel)
+            # Wait for Redis to confirm, so an event published right after a stream opens reaches it.
+            async with asyncio.timeout(2):
+                while (await pubsub.get_message(timeout=1.0) or {}).get("type") != "subscribe":
+                    pass
+        except (redis.RedisError, OSError, TimeoutError):
+            await pubsub.aclose()
+            await client.aclose()
+            raise
+        logger.info("live events: subscribed to %s", self.channel)
+        return asyncio.create_task(self._listen(client, pubsub), name="board-event-fanout")
+
+    async def _listen(self, client: aioredis.Redis, pubsub: aioredis.client.PubSub) -> None:
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") != "message":
+                    continue
+                data = message["data"]
+                text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+                self._deliver(text.replace("\n", " "))
+        except (redis.RedisError, OSError) as error:
+            logger.warning("live events: Redis subscription lost: %s", error)
+        finally:
+            for queue in list(self._queues):
+                self._offer(queue, CLOSED)
+            self._queues.clear()
+            await pubsub.aclose()
+            await client.aclose()
+
+    def _deliver(self, text: str) -> None:
+        for queue in list(self._queues):
+            self._offer(queue, text)
+
+    @staticmethod
+    def _offer(queue: asyncio.Queue, item: object) -> None:
+        if queue.full():
+            # A stalled browser: drop what it missed and tell it to reload the board instead.
+            while not queue.empty():
+                queue.get_nowait()
+            item = CLOSED if item is CLOSED else RESYNC
+        queue.put_nowait(item)
+
+
+fanout = EventFanout()
