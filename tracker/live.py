@@ -36,10 +36,6 @@ class EventFanout:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
 
-    @property
-    def stream_count(self) -> int:
-        return len(self._queues)
-
     def _state_for_this_loop(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
