@@ -207,7 +207,6 @@ class App:
             "LOG_LEVEL": "WARNING",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": str(workers),
-            "REMINDERS_STATE_FILE": str(workdir / "reminders-last-pass.json"),
         }
         self.web: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None

@@ -398,8 +398,6 @@ def main() -> None:
                 "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-not-secret"),
                 "DJANGO_SETTINGS_MODULE": "tracker.settings",
                 "PYTHONPATH": str(BASE_DIR),
-                "REMINDERS_STATE_KEY": "bench-reminders:last-pass",
-                "REMINDERS_STATE_FILE": f"{scratch}/last-pass.json",
                 "BENCH_LOG_DIR": scratch,
                 "LOG_LEVEL": "WARNING",
             }

@@ -11,79 +11,48 @@ A pass uses one `now`: a task that fires is rescheduled to `now + interval` (aft
 catch-up reminder, never a burst), and the pass ends because nothing it rescheduled is due again.
 """
 
-import json
 import logging
-import os
-import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import redis
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Case, CharField, DateTimeField, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, DateTimeField, QuerySet, Value, When
 from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notifications_create_reminders
-from tasks.models import Task, TaskStatus
-from tracker import events
+from reminders.models import LastPass
+from tasks.models import Task
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
-DUE_INDEX = "task_due_reminder_idx"
-# The status as an SQL literal, not a parameter: SQLite must see that the query matches the partial
-# index's condition when it prepares the statement, before any parameter is bound.
-_IN_PROGRESS_LITERAL = RawSQL(  # noqa: S611 - a constant of ours, no input reaches it
-    f"'{TaskStatus.IN_PROGRESS.value}'", (), output_field=CharField()
-)
+
+
+def scheduled_tasks() -> QuerySet[Task]:
+    """Tasks with a reminder scheduled: exactly the in-progress ones (task_reminder_only_in_progress).
+
+    Filtered on next_reminder_at alone, the condition of the partial index task_due_reminder_idx
+    (tasks.models), so every query below reads only that index's rows: O(due), not O(tasks). Adding
+    `status` would let SQLite's planner prefer task_board_order_idx and sort the whole column.
+    """
+    return Task.objects.filter(next_reminder_at__isnull=False).order_by("next_reminder_at")
 
 
 def due_tasks(now: datetime) -> QuerySet[Task]:
-    """In-progress tasks whose reminder is due, oldest due first.
-
-    The filter and order match the partial index task_due_reminder_idx (tasks.models) exactly, so a
-    pass reads only the due rows: O(due), not O(tasks).
-    """
-    return Task.objects.filter(status=_IN_PROGRESS_LITERAL, next_reminder_at__lte=now).order_by(
-        "next_reminder_at"
-    )
-
-
-def through_due_index(tasks: QuerySet[Task]) -> Iterable[Task]:
-    """`tasks`, read through task_due_reminder_idx on every database.
-
-    SQLite's planner, without ANALYZE statistics, serves `status = ?` from task_board_order_idx and
-    then reads and sorts every in-progress task; INDEXED BY pins the partial index (and fails loudly
-    should the query stop matching it). PostgreSQL picks the partial index by itself.
-    """
-    if connection.vendor != "sqlite":
-        return tasks
-    sql, params = tasks.query.sql_with_params()
-    table = connection.ops.quote_name(Task._meta.db_table)
-    index = connection.ops.quote_name(DUE_INDEX)
-    return Task.objects.raw(
-        sql.replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1), params
-    )
+    """In-progress tasks whose reminder is due, oldest due first."""
+    return scheduled_tasks().filter(next_reminder_at__lte=now)
 
 
 def any_due(now: datetime) -> bool:
-    return any(True for _ in through_due_index(due_tasks(now).only("id")[:1]))
+    return due_tasks(now).exists()
 
 
 def next_reminder_at() -> datetime | None:
     """When the earliest scheduled reminder falls due (one probe of the same index)."""
-    scheduled = Task.objects.filter(
-        status=_IN_PROGRESS_LITERAL, next_reminder_at__isnull=False
-    ).order_by("next_reminder_at")
-    for task in through_due_index(scheduled.only("id", "next_reminder_at")[:1]):
-        return task.next_reminder_at
-    return None
+    return scheduled_tasks().values_list("next_reminder_at", flat=True).first()
 
 
 def seconds_until_next_reminder(*, max_seconds: float, now: datetime | None = None) -> float:
@@ -117,7 +86,7 @@ def send_due_batch(*, now: datetime, batch_size: int) -> int:
         claim = due_tasks(now).only("id", "name", "interval_minutes")[:batch_size]
         if connection.features.has_select_for_update_skip_locked:
             claim = claim.select_for_update(skip_locked=True)
-        tasks = list(through_due_index(claim))
+        tasks = list(claim)
         if not tasks:
             return 0
         notifications_create_reminders(tasks=tasks, now=now)
@@ -170,50 +139,30 @@ def send_due_reminders(
     return sent
 
 
-# --- The record of the last pass, for /healthz --------------------------------------------------
-# Kept in Redis so every process (web workers, loop, RQ workers) reads the same thing, and in a file
-# beside the database as a fallback while Redis is down; readers take the newer of the two.
+# --- The record of the last pass, for /healthz (settings.HEALTH_REPORTS) -------------------------
 
 
 def record_pass(*, at: datetime, sent: int, seconds: float) -> None:
-    record = json.dumps(
-        {"last_pass_at": at.isoformat(), "sent": sent, "duration_ms": round(seconds * 1000, 2)}
+    """Overwrite the one LastPass row: a single INSERT ... ON CONFLICT DO UPDATE."""
+    LastPass.objects.bulk_create(
+        [LastPass(at=at, sent=sent, duration_ms=round(seconds * 1000, 2))],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["at", "sent", "duration_ms"],
     )
-    try:
-        events.redis_client().set(settings.REMINDERS_STATE_KEY, record)
-    except redis.RedisError as error:
-        logger.debug("last reminder pass not stored in Redis: %s", error)
-    _write_state_file(Path(settings.REMINDERS_STATE_FILE), record)
-
-
-def _write_state_file(path: Path, record: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a reader never sees half a record.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".reminders-")
-        with os.fdopen(handle, "w") as file:
-            file.write(record)
-        os.replace(temporary, path)
-    except OSError as error:
-        logger.debug("last reminder pass not stored in %s: %s", path, error)
 
 
 def last_pass() -> dict[str, Any]:
-    """The newest recorded pass, or {"last_pass_at": None} when none ran yet."""
-    records = []
+    """The last recorded pass, or {"last_pass_at": None} when none ran yet (or it cannot be read)."""
     try:
-        stored = events.redis_client().get(settings.REMINDERS_STATE_KEY)
-        if stored:
-            records.append(json.loads(stored))
-    except (redis.RedisError, ValueError):
-        pass
-    try:
-        records.append(json.loads(Path(settings.REMINDERS_STATE_FILE).read_text()))
-    except (OSError, ValueError):
-        pass
-    records = [
-        record for record in records if isinstance(record, dict) and "last_pass_at" in record
-    ]
-    if not records:
+        record = LastPass.objects.filter(pk=LastPass.ONLY_ROW).first()
+    except DatabaseError:
+        # /healthz already says the database is down; this part just has nothing to show.
         return {"last_pass_at": None}
-    return max(records, key=lambda record: datetime.fromisoformat(record["last_pass_at"]))
+    if record is None:
+        return {"last_pass_at": None}
+    return {
+        "last_pass_at": record.at.isoformat(),
+        "sent": record.sent,
+        "duration_ms": record.duration_ms,
+    }

@@ -42,7 +42,8 @@ class Task(models.Model):
     )
     # Set on create, on every status change and on every reminder (tasks.services, reminders.sweep).
     last_ping = models.DateTimeField(default=timezone.now)
-    # Kept equal to last_ping + interval exactly while the task is in progress, None otherwise.
+    # Kept equal to last_ping + interval exactly while the task is in progress, None otherwise
+    # (task_reminder_only_in_progress), so "scheduled" and "in progress" are one and the same.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Order inside the task's column on the board, 0 at the top.
     position = models.PositiveIntegerField(default=0)
@@ -52,10 +53,13 @@ class Task(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            # The reminder sweep's due query (reminders.sweep): in-progress tasks by due time.
+            # The reminder sweep's due query (reminders.sweep.due_tasks: next_reminder_at <= now).
+            # The condition is the one the query implies, so SQLite's planner picks this index by
+            # itself, without ANALYZE statistics or INDEXED BY; a condition on status would make the
+            # query name status, and then task_board_order_idx wins SQLite's estimate.
             models.Index(
                 fields=["next_reminder_at"],
-                condition=Q(status="in_progress"),
+                condition=Q(next_reminder_at__isnull=False),
                 name="task_due_reminder_idx",
             ),
             # The board's per-column order (board.selectors.tasks_for_board).

@@ -231,17 +231,19 @@ LOGGING = logging_config(LOG_LEVEL)
 REMINDERS_QUEUE = env.str("REMINDERS_QUEUE", default="default")
 REMINDERS_CRON_SECONDS = env.int("REMINDERS_CRON_SECONDS", default=5)
 RQ_QUEUES.setdefault(REMINDERS_QUEUE, {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300})
-# Where the last pass is recorded for /healthz: Redis for every process, the file as a fallback.
-REMINDERS_STATE_KEY = env.str("REMINDERS_STATE_KEY", default="status-tracker:reminders:last-pass")
-# A relative path is relative to the project, like the SQLite database's.
-REMINDERS_STATE_FILE = str(
-    BASE_DIR / env.str("REMINDERS_STATE_FILE", default="data/reminders-last-pass.json")
-)
 # "auto": enqueue() sends the job at once. django-rq 4's default, on_db_commit, defers an enqueue
 # made inside a transaction until it commits, and a test's transaction never commits, so the job
 # would never run. Nothing here enqueues work that depends on uncommitted rows: the sweep reads only
 # committed due tasks, so sending at once is correct as well as testable.
 RQ = {"COMMIT_MODE": "auto"}
+
+# --- Health -----------------------------------------------------------------------------------
+# Parts of /healthz that apps report, by name: dotted paths to functions returning JSON-ready data
+# (tracker.health loads them, so tracker never imports an app). Informative: none turns health 503.
+HEALTH_REPORTS = {
+    # When the last reminder pass ran, from any process (run_reminders or the RQ job).
+    "reminders": "reminders.sweep.last_pass",
+}
 
 # --- API ---------------------------------------------------------------------------------------
 # Django REST framework (tasks.api, notifications.api) with the shared plumbing in tracker.api.

@@ -7,8 +7,6 @@ import sys
 import threading
 from pathlib import Path
 
-from django.conf import settings
-
 from tracker.tests.servers import current_database_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -23,8 +21,6 @@ def django_env(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": "x" * 50,
         "DATABASE_URL": current_database_url(),
         "REDIS_URL": NO_REDIS_URL,
-        "REMINDERS_STATE_KEY": settings.REMINDERS_STATE_KEY,
-        "REMINDERS_STATE_FILE": str(settings.REMINDERS_STATE_FILE),
         "LOG_LEVEL": "INFO",
     }
     env.update(overrides)

@@ -13,9 +13,6 @@ from reminders.tests.reminder_processes import Process, django_env
 from tasks.models import Task, TaskStatus
 from tasks.services import task_create
 
-# Each test records its passes under its own Redis key and file (reminders/tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("own_pass_record")
-
 
 def make_due_tasks(count: int) -> None:
     due_at = datetime.now(UTC) - timedelta(minutes=1)
