@@ -11,8 +11,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.cache import never_cache
 from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tracker import events

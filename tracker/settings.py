@@ -87,13 +87,10 @@ INSTALLED_APPS = [
 
 # In order, outermost first.
 MIDDLEWARE = [
-    # First, so every later line of the request (and an early 413 or 503) logs with its id.
+    # First, so every later line of the request (and an early 503) logs with its id.
     "tracker.middleware.request_id.RequestIdMiddleware",
     # Security headers and the HTTPS redirect, on every response including the early refusals below.
     "django.middleware.security.SecurityMiddleware",
-    # 413 from Content-Length before anything reads the body; after SecurityMiddleware so the 413
-    # gets its headers (under ASGI, tracker.asgi refuses even earlier).
-    "tracker.middleware.body_limit.RequestBodyLimitMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,7 +214,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Request limits -----------------------------------------------------------------------------
-# Bodies over 1 MiB are refused (413) before they are read.
+# Bodies over 1 MiB are refused (413): under ASGI before they are read (tracker.middleware.body_limit,
+# wrapped round the app in tracker.asgi), and by the API when it reads one (tracker.api.exceptions).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # --- Logging ------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ def minutes(count: float) -> timedelta:
     return timedelta(minutes=count)
 
 
-
 def in_progress(name: str = "Deploy", interval: float = 10, now: datetime = T0) -> Task:
     return task_create(name=name, status=TaskStatus.IN_PROGRESS, interval_minutes=interval, now=now)
 
@@ -198,7 +197,9 @@ def exists_sql(tasks) -> tuple[str, tuple]:
     "statement",
     [
         pytest.param(
-            lambda: due_tasks(T0).only("id", "name", "interval_minutes")[:100].query.sql_with_params(),
+            lambda: (
+                due_tasks(T0).only("id", "name", "interval_minutes")[:100].query.sql_with_params()
+            ),
             id="claim",
         ),
         pytest.param(lambda: exists_sql(due_tasks(T0)), id="any-due"),

@@ -3,17 +3,30 @@
 Every message says what to do about it; nothing a client sends becomes a 500.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from tracker.middleware.body_limit import too_large_message
+
 INVALID_CREDENTIALS = "Invalid or missing token"
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "request_too_large"
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads request.body (its
+        # default answer is a bare 400 page). Under ASGI tracker.asgi refuses most of them earlier.
+        exc = RequestTooLarge(too_large_message(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+    elif isinstance(exc, DjangoValidationError):
         # A rule the services or the model enforce (full_clean) is the client's mistake: 400, not 500.
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

@@ -1,9 +1,13 @@
-"""Refuse request bodies over settings.DATA_UPLOAD_MAX_MEMORY_SIZE (1 MiB) with a JSON 413.
+"""ASGI middleware: refuse request bodies over settings.DATA_UPLOAD_MAX_MEMORY_SIZE (1 MiB), early.
 
-Two layers, one rule. Django's ASGI handler reads the whole body before any middleware runs, so
-`limit_request_body` wraps the ASGI application and answers from the Content-Length header without
-reading a byte (and stops reading a body sent without one once it passes the limit).
-`RequestBodyLimitMiddleware` applies the same rule under WSGI and the test client.
+Django itself refuses them too (`request.body` raises RequestDataTooBig, which the API answers with
+a JSON 413: tracker.api.exceptions), but only after its ASGI handler has received the whole body,
+spilling to a temporary file, however large. This wraps the ASGI application and answers 413 from
+the Content-Length header without reading a byte, and stops reading a body sent without one as soon
+as it passes the limit.
+
+A chunked body (no Content-Length) is received here, within the limit, and handed on with its
+length: DRF reads no body from a request without Content-Length.
 """
 
 import json
@@ -11,68 +15,37 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, JsonResponse
-from django.utils.deprecation import MiddlewareMixin
 
-ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Any]
+Receive = Callable[[], Awaitable[dict]]
+Send = Callable[[dict], Awaitable[None]]
+ASGIApp = Callable[[dict, Receive, Send], Any]
 
 
 def max_body_bytes() -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def too_large_message(limit: int) -> dict[str, str]:
-    return {
-        "detail": f"Request body too large: the limit is {limit} bytes ({limit / 1048576:g} MiB)."
-    }
+def too_large_message(limit: int) -> str:
+    return f"Request body too large: the limit is {limit} bytes ({limit / 1048576:g} MiB)."
 
 
-class RequestBodyLimitMiddleware(MiddlewareMixin):
-    def process_request(self, request: HttpRequest) -> JsonResponse | None:
-        if "CONTENT_LENGTH" not in request.META and "chunked" in request.headers.get(
-            "Transfer-Encoding", ""
-        ):
-            return self._measure_chunked_body(request)
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        if not declared.isdigit():
-            return JsonResponse(
-                {"detail": "Content-Length must be a whole number of bytes."}, status=400
-            )
-        limit = max_body_bytes()
-        if int(declared) > limit:
-            return JsonResponse(too_large_message(limit), status=413)
-        return None
-
-    def _measure_chunked_body(self, request: HttpRequest) -> JsonResponse | None:
-        """Give a chunked body its length: DRF reads no body from a request without Content-Length.
-
-        Under ASGI the body has already been received (and capped by `limit_request_body`).
-        """
-        try:
-            body = request.body
-        except RequestDataTooBig:
-            return JsonResponse(too_large_message(max_body_bytes()), status=413)
-        request.META["CONTENT_LENGTH"] = str(len(body))
-        return None
-
-
-def _declared_length(scope: dict) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            return int(value) if value.isdigit() else None
+def _header(scope: dict, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value
     return None
 
 
-async def _send_too_large(send: Callable[[dict], Awaitable[None]], limit: int) -> None:
-    body = json.dumps(too_large_message(limit)).encode()
+async def _send_json(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                # The rest of the body is never read: the connection cannot carry another request.
                 (b"connection", b"close"),
             ],
         }
@@ -80,14 +53,58 @@ async def _send_too_large(send: Callable[[dict], Awaitable[None]], limit: int) -
     await send({"type": "http.response.body", "body": body})
 
 
+class _ClientGone(Exception):
+    pass
+
+
+async def _receive_chunked(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None once it passes `limit`."""
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise _ClientGone
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body"):
+            return bytes(body)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives `body` first, then whatever the client sends next (its disconnect)."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replaying() -> dict:
+        return pending.pop() if pending else await receive()
+
+    return replaying
+
+
 def limit_request_body(app: ASGIApp) -> ASGIApp:
-    async def guarded(scope: dict, receive, send) -> None:
+    async def guarded(scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await app(scope, receive, send)
         limit = max_body_bytes()
-        declared = _declared_length(scope)
-        if declared is not None and declared > limit:
-            return await _send_too_large(send, limit)
+        declared = _header(scope, b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                # Django would fail on int() of it: a 500 instead of the client's mistake.
+                return await _send_json(
+                    send, 400, "Content-Length must be a whole number of bytes."
+                )
+            if int(declared) > limit:
+                return await _send_json(send, 413, too_large_message(limit))
+        elif b"chunked" in (_header(scope, b"transfer-encoding") or b"").lower():
+            try:
+                body = await _receive_chunked(receive, limit)
+            except _ClientGone:
+                return None
+            if body is None:
+                return await _send_json(send, 413, too_large_message(limit))
+            length = (b"content-length", str(len(body)).encode())
+            scope = {**scope, "headers": [*scope["headers"], length]}
+            return await app(scope, _replay(body, receive), send)
 
         received = 0
         overflowed = False
@@ -105,6 +122,6 @@ def limit_request_body(app: ASGIApp) -> ASGIApp:
 
         await app(scope, counting_receive, send)
         if overflowed:
-            await _send_too_large(send, limit)
+            await _send_json(send, 413, too_large_message(limit))
 
     return guarded

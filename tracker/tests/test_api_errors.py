@@ -68,12 +68,6 @@ def test_body_of_exactly_one_mib_is_read(token_client):
     assert response.status_code == 201
 
 
-def test_unparseable_content_length_is_400(token_client):
-    response = token_client.post("/tasks/", {"name": "x"}, CONTENT_LENGTH="ten")
-    assert response.status_code == 400
-    assert "Content-Length" in response.json()["detail"]
-
-
 def test_method_not_allowed_is_405_listing_allowed_methods(token_client):
     response = token_client.delete("/tasks/")
     assert response.status_code == 405
@@ -155,6 +149,32 @@ def test_asgi_guard_refuses_a_large_content_length_without_reading():
 def test_asgi_guard_stops_reading_an_endless_body_sent_without_length():
     sent, _ = call_asgi(echo_body_length, [], [b"x" * 600_000, b"x" * 600_000, b"x" * 600_000])
     assert [message["status"] for message in sent if "status" in message] == [413]
+
+
+def test_asgi_guard_refuses_an_unparseable_content_length_with_400():
+    sent, reads = call_asgi(echo_body_length, [(b"content-length", b"ten")], [b"x" * 10])
+    assert sent[0]["status"] == 400
+    assert b"Content-Length" in sent[1]["body"]
+    assert reads == 0
+
+
+def test_asgi_guard_stops_reading_a_chunked_body_over_the_limit():
+    chunks = [b"x" * 600_000, b"x" * 600_000, b"x" * 600_000]
+    sent, reads = call_asgi(echo_body_length, [(b"transfer-encoding", b"chunked")], chunks)
+    assert [message["status"] for message in sent if "status" in message] == [413]
+    assert reads == 2
+
+
+def test_asgi_guard_hands_on_a_chunked_body_with_its_length():
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen["content-length"] = dict(scope["headers"]).get(b"content-length")
+        await echo_body_length(scope, receive, send)
+
+    sent, _ = call_asgi(app, [(b"transfer-encoding", b"chunked")], [b"x" * 10, b"y" * 5])
+    assert seen["content-length"] == b"15"
+    assert (sent[0]["status"], sent[1]["body"]) == (200, b"15")
 
 
 def test_asgi_guard_passes_bodies_within_the_limit():
