@@ -3,12 +3,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tracker.middleware.csp import content_security_policy
-
 urlpatterns = [
     path(
         "accounts/login/",
-        content_security_policy(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

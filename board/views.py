@@ -24,7 +24,6 @@ from board.selectors import (
 )
 from tasks.models import TaskStatus
 from tracker.live import CLOSED, fanout
-from tracker.middleware.csp import content_security_policy
 
 # Comments on an idle stream keep proxies and browsers from timing it out.
 SSE_KEEPALIVE_SECONDS = 15.0
@@ -70,7 +69,6 @@ def _neighbours(columns: list[BoardColumn]) -> None:
         column.next_column = columns[index + 1] if index + 1 < len(columns) else None
 
 
-@content_security_policy
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     if not _readable(request.user):
@@ -83,7 +81,6 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "board/board.html", context)
 
 
-@content_security_policy
 @require_GET
 def board_columns(request: HttpRequest) -> HttpResponse:
     """The columns alone: what an open board swaps in when something changed."""

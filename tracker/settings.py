@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_rq",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp",
     # The product, one room each (README "Where things live").
     "tasks",
     "notifications",
@@ -91,6 +93,9 @@ MIDDLEWARE = [
     "tracker.middleware.request_id.RequestIdMiddleware",
     # Security headers and the HTTPS redirect, on every response including the early refusals below.
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, the early refusals below included (django-csp;
+    # tracker.middleware.csp adds what third-party pages need).
+    "tracker.middleware.csp.ContentSecurityPolicyMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -281,6 +286,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Content-Security-Policy --------------------------------------------------------------------
+# Site-wide (django-csp's CSPMiddleware): nothing from another host, no inline script, no inline
+# style. The board, its fragments, the login and password pages and every API answer get this.
+# Pages that need more get it per view (Swagger UI and ReDoc: tracker.api.urls) or, for third-party
+# pages no decorator reaches (DRF's browsable API, django-rq's dashboard), tracker.middleware.csp.
+# Django's admin needs nothing more.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # --- Production hardening -----------------------------------------------------------------------
