@@ -16,7 +16,6 @@ const desktopState = document.getElementById("desktop-notifications-state");
 let newestSeenId = Number(bell.dataset.newestUnreadId || 0);
 
 export function setUnread(count) {
-  badge.dataset.count = String(count);
   badge.textContent = count > 99 ? "99+" : String(count);
   badge.hidden = count === 0;
   unreadLabel.textContent = " (" + count + " unread)";
