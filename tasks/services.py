@@ -143,13 +143,6 @@ def task_update(
     return task
 
 
-def task_move(
-    *, task: Task, status: str, position: int | None = None, now: datetime | None = None
-) -> Task:
-    """The board's drag-and-drop and keyboard move: a status change plus a place in the column."""
-    return task_update(task=task, status=status, position=position, now=now)
-
-
 @transaction.atomic
 def task_delete(*, task: Task) -> int:
     task_id = task.pk
