@@ -10,34 +10,12 @@ Differences a JSON client cannot see: PostgreSQL writes a whole float as 60 rath
 SQLite keeps 15 significant digits of a float.
 """
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import QuerySet
 
+from tasks import serializers
 from tasks.models import Task
-from tasks.serializers import TaskSerializer
 
-# Model fields whose column the database writes into JSON exactly as DRF does (datetimes through
-# _ISO_UTC). The primary key is an AutoField, an IntegerField; SQLite would write a boolean as 0/1.
-_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
-
-
-def _columns() -> list[tuple[str, str, bool]] | None:
-    """(key, column, is a datetime) for each of TaskSerializer's fields; None if one is not a column
-    this module can write (a relation, a computed or nested field, a boolean, ...)."""
-    columns = []
-    for name in TaskSerializer.Meta.fields:
-        try:
-            field = Task._meta.get_field(name)
-        except FieldDoesNotExist:
-            return None
-        if field.is_relation or not isinstance(field, (models.DateTimeField, *_AS_IS)):
-            return None
-        columns.append((name, field.column, isinstance(field, models.DateTimeField)))
-    return columns
-
-
-_COLUMNS = _columns()
 _ISO_UTC = {
     # Django stores a datetime as str(naive UTC datetime): "2026-01-31 09:00:00.250000", with the
     # fraction left out when it is zero, exactly as isoformat() does.
@@ -57,22 +35,27 @@ _ARRAY = {
 
 
 def supported() -> bool:
-    """Whether this database, and every field of TaskSerializer, can be written by the database.
+    """Whether the database can write the list: a supported vendor, and plain columns only.
 
     When a field is added that it cannot write, the list falls back to the serializer: slower, and
     still right (test_api_tasks compares the two).
     """
-    return _COLUMNS is not None and connection.vendor in _ARRAY
+    return serializers.TASK_COLUMNS is not None and connection.vendor in _ARRAY
+
+
+def _pair(field: models.Field, vendor: str) -> str:
+    """`'key', value` of json_object/json_build_object for one column."""
+    value = f'"{field.column}"'
+    if isinstance(field, models.DateTimeField):
+        value = _ISO_UTC[vendor].format(column=value)
+    return f"'{field.name}', {value}"
 
 
 def tasks_json_array(tasks: QuerySet[Task]) -> str:
     """`tasks` (filtered and ordered as given) as the text of a JSON array, in one query."""
-    vendor = connection.vendor
-    pairs = ", ".join(
-        f"'{key}', " + (_ISO_UTC[vendor].format(column=f'"{column}"') if is_time else f'"{column}"')
-        for key, column, is_time in _COLUMNS
-    )
-    rows_sql, params = tasks.values_list(*(key for key, _, _ in _COLUMNS)).query.sql_with_params()
+    columns = serializers.TASK_COLUMNS
+    pairs = ", ".join(_pair(field, connection.vendor) for field in columns)
+    rows_sql, params = tasks.values_list(*(field.name for field in columns)).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_ARRAY[vendor].format(pairs=pairs, rows=rows_sql), params)
+        cursor.execute(_ARRAY[connection.vendor].format(pairs=pairs, rows=rows_sql), params)
         return cursor.fetchone()[0]

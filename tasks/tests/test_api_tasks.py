@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from rest_framework import serializers as rest_serializers
 
 from notifications.models import Notification
-from tasks import json_array
+from tasks import serializers
 from tasks.models import Task
 from tasks.serializers import TaskSerializer
 
@@ -54,11 +55,20 @@ def test_empty_list_is_an_empty_array(anon_client):
     assert anon_client.get("/tasks/").json() == []
 
 
+def test_task_representation_matches_drf_generic_fields(make_task):
+    task = make_task("Run", status="in_progress", now=datetime(2026, 1, 31, 9, 0, 0, 5, tzinfo=UTC))
+    task.interval_minutes = 15  # an int until reloaded: still written as a float
+    serializer = TaskSerializer()
+    generic = rest_serializers.ModelSerializer.to_representation(serializer, task)
+    assert serializer.to_representation(task) == generic
+    assert isinstance(serializer.to_representation(task)["interval_minutes"], float)
+
+
 def test_list_falls_back_to_the_serializer_for_a_field_the_database_cannot_write(
     anon_client, make_task, monkeypatch, django_assert_num_queries
 ):
     # What happens when a field is added that tasks.json_array cannot write (a relation, nested).
-    monkeypatch.setattr(json_array, "_COLUMNS", None)
+    monkeypatch.setattr(serializers, "TASK_COLUMNS", None)
     make_task("Run", status="in_progress")
     with django_assert_num_queries(1):
         response = anon_client.get("/tasks/")
