@@ -41,6 +41,13 @@ def stored_rows() -> tuple[list[dict], list[dict]]:
     return list(Task.objects.values()), list(Notification.objects.values())
 
 
+def assert_imports_nothing(tmp_path, document: object, match: str) -> None:
+    empty_database()
+    with pytest.raises(CommandError, match=match):
+        import_file(tmp_path, document)
+    assert Task.objects.count() == Notification.objects.count() == 0
+
+
 def test_export_import_round_trip_gives_back_the_same_rows(tmp_path):
     call_command("seed_demo", "--tasks", "300", "--seed", "7", stdout=StringIO())
     Notification.objects.filter(pk__in=Notification.objects.values("pk")[:5]).delete()
@@ -90,10 +97,7 @@ def test_a_bad_row_imports_nothing(tmp_path, make_task):
     make_task("Second")
     document = export()
     rows(document, "tasks.task")[1]["status"] = "archived"
-    empty_database()
-    with pytest.raises(CommandError, match=r"object 1 \(tasks\.task .*status"):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    assert_imports_nothing(tmp_path, document, match=r"object 1 \(tasks\.task .*status")
 
 
 def test_a_schedule_that_breaks_the_model_rules_imports_nothing(tmp_path, make_task):
@@ -101,30 +105,23 @@ def test_a_schedule_that_breaks_the_model_rules_imports_nothing(tmp_path, make_t
     document = export()
     task = rows(document, "tasks.task")[0]
     task["next_reminder_at"] = task["last_ping"]
-    empty_database()
-    with pytest.raises(CommandError, match="refused a row"):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    assert_imports_nothing(tmp_path, document, match="refused a row")
 
 
 def test_a_notification_pointing_at_a_missing_task_imports_nothing(tmp_path, make_task):
     make_task("Done", status="done")
     document = export()
     rows(document, "notifications.notification")[0]["task"] = 999
-    empty_database()
-    with pytest.raises(CommandError, match=r"(?s)refused a row.*task_id.*999"):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    assert_imports_nothing(tmp_path, document, match=r"(?s)refused a row.*task_id.*999")
 
 
 def test_a_time_without_utc_offset_imports_nothing(tmp_path, make_task):
     make_task("Naive")
     document = export()
     rows(document, "tasks.task")[0]["created_at"] = "2026-01-31T09:00:00"
-    empty_database()
-    with pytest.raises(CommandError, match="created_at must be an ISO 8601 time with a UTC offset"):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    assert_imports_nothing(
+        tmp_path, document, match="created_at must be an ISO 8601 time with a UTC offset"
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,20 +138,14 @@ def test_a_malformed_object_imports_nothing(tmp_path, make_task, change, message
     make_task("Malformed")
     document = export()
     document[0].update(change)
-    empty_database()
-    with pytest.raises(CommandError, match=message):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    assert_imports_nothing(tmp_path, document, match=message)
 
 
 def test_an_unknown_field_imports_nothing(tmp_path, make_task):
     make_task("Extra")
     document = export()
     rows(document, "tasks.task")[0]["colour"] = "red"
-    empty_database()
-    with pytest.raises(CommandError, match="object 0 .*colour"):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    assert_imports_nothing(tmp_path, document, match="object 0 .*colour")
 
 
 @pytest.mark.parametrize(
