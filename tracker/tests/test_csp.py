@@ -45,6 +45,7 @@ def staff_client(staff_user) -> Client:
         "/",
         "/board/columns",
         "/board/state",
+        "/board/notifications",
         "/accounts/login/",
         "/accounts/password_change/",
         "/accounts/password_change/done/",
