@@ -6,7 +6,6 @@ from django.test import Client
 from board.selectors import NOTIFICATIONS_SHOWN
 from notifications.models import NotificationType
 from notifications.services import notification_create, notification_mark_read
-from tracker.middleware.csp import POLICY
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +83,8 @@ def test_no_notifications_shows_the_empty_state():
 
 def test_fragment_has_the_board_policy_and_is_never_cached():
     response = Client().get("/board/notifications")
-    assert response.headers["Content-Security-Policy"] == POLICY
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy + ";" and "unsafe" not in policy
     assert response.headers["Cache-Control"] == "no-store"
 
 
