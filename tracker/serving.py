@@ -57,6 +57,8 @@ class WsgiInThreads:
             await send({"type": "http.response.body", "body": b"".join(chunks)})
             return
         try:
+            for chunk in chunks:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
             while (chunk := await loop.run_in_executor(self.executor, next, stream, None)) is not None:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
@@ -74,8 +76,9 @@ class WsgiInThreads:
         if getattr(result, "streaming", False):
             # Django's streaming and file responses: headers now, the body chunk by chunk.
             stream = _Stream(result)
+            # The first chunk in this call: PEP 3333 lets an app call start_response that late.
             first = next(stream, None)
-            return started[0], started[1], [first or b""], stream
+            return started[0], started[1], [] if first is None else [first], stream
         try:
             return started[0], started[1], list(result), None
         finally:
