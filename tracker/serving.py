@@ -59,7 +59,9 @@ class WsgiInThreads:
         try:
             for chunk in chunks:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            while (chunk := await loop.run_in_executor(self.executor, next, stream, None)) is not None:
+            while (
+                chunk := await loop.run_in_executor(self.executor, next, stream, None)
+            ) is not None:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         finally:
