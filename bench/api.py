@@ -35,7 +35,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -164,7 +163,7 @@ def post_json(url: str, body: dict) -> dict:
 
 class Streams:
     """`count` SSE connections to /events/, read in a background event loop; records when each one
-    sees a marker."""
+    receives each event ("task.created 101": [arrival times])."""
 
     def __init__(self, port: int, count: int) -> None:
         self.port, self.count = port, count
@@ -203,9 +202,10 @@ class Streams:
     async def _read(self, reader: asyncio.StreamReader) -> None:
         try:
             while line := await reader.readline():
-                if b"bench-marker-" in line:
-                    marker = re.search(rb"bench-marker-\w+", line).group().decode()
-                    self.seen.setdefault(marker, []).append(time.monotonic())
+                if line.startswith(b"data: "):
+                    event = json.loads(line.removeprefix(b"data: "))
+                    key = f"{event['type']} {event['data'].get('id')}"
+                    self.seen.setdefault(key, []).append(time.monotonic())
         finally:
             self.closed += 1
 
@@ -225,9 +225,8 @@ def event_latencies(streams: Streams, base_url: str) -> list[float]:
     """Seconds from sending a task creation to the last open stream receiving its event."""
     latencies = []
     for _ in range(EVENTS):
-        marker = f"bench-marker-{uuid.uuid4().hex}"
         sent = time.monotonic()
-        post_json(f"{base_url}/tasks/", {"name": marker})
+        marker = f"task.created {post_json(f'{base_url}/tasks/', {'name': 'Event probe'})['id']}"
         deadline = sent + 10
         while len(streams.seen.get(marker, ())) < streams.open and time.monotonic() < deadline:
             time.sleep(0.01)
