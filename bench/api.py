@@ -17,7 +17,7 @@ through its own API. Each round drives every endpoint on every server with wrk i
 so a burst of other load on this shared machine hits all of them), and the medians are reported,
 with the load average. Then a few task creations on the streams server check that each event
 reaches every open stream within 1 s. Needs wrk (Debian: apt-get install wrk) and redis-server
-(a private one is started; the machine's Redis is never touched). Bounded: about 2 minutes with the
+(a private one is started; the machine's Redis is never touched). Bounded: about 4 minutes with the
 defaults, and it stops everything it started.
 """
 
@@ -46,6 +46,7 @@ GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
 ORIGINAL_DIR = BASE_DIR.parent / "shared" / "peers" / "seed"
 TOKEN = "bench-static-token"  # noqa: S105 (throwaway servers on loopback)
 TASKS = 100
+DESCRIPTION = "A benchmark task " * 4  # the same tasks on both sides
 
 # The goals of issue 12.
 VS_SYNC_GOAL = 0.8  # every read through the shipped server vs plain sync WSGI
@@ -86,7 +87,7 @@ from tasks.models import TaskStatus
 from tasks.services import task_create
 statuses = [TaskStatus.TODO, TaskStatus.IN_PROGRESS, TaskStatus.DONE]
 for n in range({TASKS}):
-    task_create(name=f"Task {{n}}", description="A benchmark task " * 4, status=statuses[n % 3])
+    task_create(name=f"Task {{n}}", description={DESCRIPTION!r}, status=statuses[n % 3])
 """
 
 
@@ -243,11 +244,12 @@ def event_latencies(streams: Streams, base_url: str) -> list[float]:
 def main() -> None:  # noqa: C901, PLR0915 (one linear script)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=2, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--streams", type=int, default=1000, help="open on the streams server")
     parser.add_argument("--original-venv", type=Path, default=Path("/tmp/seed-venv"))  # noqa: S108
+    parser.add_argument("--original-code", type=Path, default=ORIGINAL_DIR)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian/Ubuntu: sudo apt-get install wrk)")
@@ -279,7 +281,7 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
     original_dir = workdir / "original"
     (original_dir / "data").mkdir(parents=True)
     for name in ("main.py", "notifications.py", "worker.py"):
-        shutil.copy(ORIGINAL_DIR / name, original_dir / name)
+        shutil.copy(args.original_code / name, original_dir / name)
 
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
@@ -304,7 +306,8 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
             probe = "/tasks/" if name == ORIGINAL else "/healthz"
             wait_until_up(f"http://127.0.0.1:{ports[name]}{probe}", server, name)
         for n in range(TASKS):
-            post_json(f"http://127.0.0.1:{ports[ORIGINAL]}/tasks/", {"name": f"Task {n}"})
+            task = {"name": f"Task {n}", "description": DESCRIPTION}
+            post_json(f"http://127.0.0.1:{ports[ORIGINAL]}/tasks/", task)
 
         streams = Streams(ports[STREAMING], args.streams)
         if args.streams:
