@@ -372,12 +372,22 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
             row += f"{'-':>18}"
         print(row)
     print()
-    print(f"{'server CPU ms/request':34}" + "".join(f"{name:>19}" for name in commands))
+    # The same ratios from CPU time per request: what each server costs, whatever share of the
+    # machine the other processes on it left to it during its turn.
+    print(
+        f"{'server CPU ms/request':34}"
+        + "".join(f"{name:>19}" for name in commands)
+        + f"{'shipped/sync':>14}{'streams/shipped':>17}{'shipped/original':>18}"
+    )
     for endpoint in READS:
         cells = [
             f"{cpu[name, endpoint]:19.2f}" if measured(name, endpoint) else f"{'-':>19}"
             for name in commands
         ]
+        cells.append(f"{cpu[SYNC, endpoint] / cpu[SHIPPED, endpoint]:14.2f}")
+        cells.append(f"{cpu[SHIPPED, endpoint] / cpu[STREAMING, endpoint]:17.2f}")
+        if measured(ORIGINAL, endpoint):
+            cells.append(f"{cpu[ORIGINAL, endpoint] / cpu[SHIPPED, endpoint]:18.2f}")
         print(f"{endpoint:34}" + "".join(cells))
     if args.streams:
         slowest = max(latencies)
