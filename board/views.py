@@ -119,7 +119,10 @@ async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
         yield f"retry: {SSE_RETRY_MILLISECONDS}\n: connected\n\n"
         while True:
             try:
-                item = await asyncio.wait_for(queue.get(), timeout=keepalive)
+                # asyncio.timeout, not wait_for: wait_for wraps every get in a new task, and with a
+                # thousand streams open each event would start a thousand tasks.
+                async with asyncio.timeout(keepalive):
+                    item = await queue.get()
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
