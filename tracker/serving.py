@@ -2,13 +2,13 @@
 
 Django's ASGI handler runs a synchronous view in a fresh thread per request (a new executor, started
 and joined every time) and hops between the event loop and threads at each boundary of sync and async
-middleware: about 1.3 ms of CPU per request on this app, three times a WSGI worker's cost
-(README "Speed"). Every view here is synchronous except the board's event stream, so:
+middleware: about 1.4 ms more CPU per request than a WSGI worker spends on the whole request
+(README "Speed of the web server"). Every view here is synchronous except the board's event stream, so:
 
 - `/events/` (an async view that waits on Redis, held open for hours) goes to Django's ASGI handler;
 - every other request goes to Django's WSGI handler, called once in a small pool of long-lived
   threads: one hand-off per request, the middleware chain run synchronously as under gunicorn's
-  sync worker, and each thread keeps its database connection as a WSGI worker would.
+  sync worker (database connections are reused as there: tracker.db.sqlite3, psycopg's pool).
 """
 
 import asyncio
