@@ -1,13 +1,11 @@
 """ASGI middleware: refuse request bodies over settings.DATA_UPLOAD_MAX_MEMORY_SIZE (1 MiB), early.
 
 Django itself refuses them too (`request.body` raises RequestDataTooBig, which the API answers with
-a JSON 413: tracker.api.exceptions), but only after its ASGI handler has received the whole body,
-spilling to a temporary file, however large. This wraps the ASGI application and answers 413 from
-the Content-Length header without reading a byte, and stops reading a body sent without one as soon
-as it passes the limit.
-
-A chunked body (no Content-Length) is received here, within the limit, and handed on with its
-length: DRF reads no body from a request without Content-Length.
+a JSON 413: tracker.api.exceptions), but only once the whole body has been received
+(tracker.serving reads it before the call, Django's ASGI handler spills it to a temporary file),
+however large. This wraps the ASGI application (tracker.asgi) and answers 413 from the
+Content-Length header without reading a byte, and stops reading a body sent without one (chunked)
+as soon as it passes the limit.
 """
 
 import json
@@ -53,58 +51,14 @@ async def _send_json(send: Send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class _ClientGone(Exception):
-    pass
-
-
-async def _receive_chunked(receive: Receive, limit: int) -> bytes | None:
-    """The whole body, or None once it passes `limit`."""
-    body = bytearray()
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            raise _ClientGone
-        body += message.get("body", b"")
-        if len(body) > limit:
-            return None
-        if not message.get("more_body"):
-            return bytes(body)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that gives `body` first, then whatever the client sends next (its disconnect)."""
-    pending = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def replaying() -> dict:
-        return pending.pop() if pending else await receive()
-
-    return replaying
-
-
 def limit_request_body(app: ASGIApp) -> ASGIApp:
     async def guarded(scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await app(scope, receive, send)
         limit = max_body_bytes()
         declared = _header(scope, b"content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                # Django would fail on int() of it: a 500 instead of the client's mistake.
-                return await _send_json(
-                    send, 400, "Content-Length must be a whole number of bytes."
-                )
-            if int(declared) > limit:
-                return await _send_json(send, 413, too_large_message(limit))
-        elif b"chunked" in (_header(scope, b"transfer-encoding") or b"").lower():
-            try:
-                body = await _receive_chunked(receive, limit)
-            except _ClientGone:
-                return None
-            if body is None:
-                return await _send_json(send, 413, too_large_message(limit))
-            length = (b"content-length", str(len(body)).encode())
-            scope = {**scope, "headers": [*scope["headers"], length]}
-            return await app(scope, _replay(body, receive), send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return await _send_json(send, 413, too_large_message(limit))
 
         received = 0
         overflowed = False
