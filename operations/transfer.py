@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from notifications.models import Notification
+from tasks import ranks
 from tasks.models import Task
 from tracker import events
 
 FORMAT = "status-tracker"
-VERSION = 1
+# 2: tasks carry `rank` (tasks.ranks); version 1 carried an integer `position`, still imported.
+VERSION = 2
 TASK_FIELDS = [
     "id",
     "name",
@@ -29,7 +31,7 @@ TASK_FIELDS = [
     "interval_minutes",
     "last_ping",
     "next_reminder_at",
-    "position",
+    "rank",
     "created_at",
     "updated_at",
 ]
@@ -104,6 +106,29 @@ def _reset_id_sequences() -> None:
             cursor.execute(statement)
 
 
+def _ranks_from_positions(task_rows: list) -> list:
+    """Version 1 rows with ranks in place of positions, each column in its (position, id) order."""
+    rows = []
+    for index, row in enumerate(task_rows):
+        if not isinstance(row, dict):
+            raise ImportRefused(f"tasks[{index}]: expected an object, got {type(row).__name__}")
+        position, task_id = row.get("position"), row.get("id")
+        if not all(type(value) is int for value in (position, task_id)):
+            raise ImportRefused(f"tasks[{index}]: id and position must be whole numbers")
+        rows.append({key: value for key, value in row.items() if key != "position"})
+    by_column: dict[object, list[dict]] = {}
+    for row, original in zip(rows, task_rows, strict=True):
+        by_column.setdefault(row.get("status"), []).append(original)
+    rank_of = {}
+    for column in by_column.values():
+        column.sort(key=lambda row: (row["position"], row["id"]))
+        for row, rank in zip(column, ranks.spread(len(column)), strict=True):
+            rank_of[row["id"]] = rank
+    for row in rows:
+        row["rank"] = rank_of[row["id"]]
+    return rows
+
+
 @transaction.atomic
 def import_data(*, document: Any) -> tuple[int, int]:
     """Load an export_data() document into a database without tasks or notifications.
@@ -113,11 +138,13 @@ def import_data(*, document: Any) -> tuple[int, int]:
     """
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(f'not a Status Tracker export (expected "format": "{FORMAT}")')
-    if document.get("version") != VERSION:
+    if document.get("version") not in (1, VERSION):
         raise ImportRefused(f"unsupported export version {document.get('version')!r}")
     task_rows, notification_rows = document.get("tasks"), document.get("notifications")
     if not isinstance(task_rows, list) or not isinstance(notification_rows, list):
         raise ImportRefused('"tasks" and "notifications" must be lists')
+    if document["version"] == 1:
+        task_rows = _ranks_from_positions(task_rows)
     existing = Task.objects.count(), Notification.objects.count()
     if any(existing):
         raise ImportRefused(

@@ -16,8 +16,11 @@ from django.db.models import QuerySet
 from tasks.models import Task
 from tasks.serializers import TaskSerializer
 
-# TaskSerializer's fields, in order; the datetimes become ISO 8601 in UTC ending in Z, as DRF writes.
-FIELDS = tuple(TaskSerializer.Meta.fields)
+# TaskSerializer's output fields, in order (the write-only ones are not columns); the datetimes
+# become ISO 8601 in UTC ending in Z, as DRF writes.
+FIELDS = tuple(
+    name for name, field in TaskSerializer().get_fields().items() if not field.write_only
+)
 _DATETIMES = {"last_ping", "next_reminder_at", "created_at", "updated_at"}
 
 _ISO_UTC = {

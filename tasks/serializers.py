@@ -9,11 +9,13 @@ from tasks.services import task_create, task_update
 ALLOWED_STATUSES = ", ".join(TaskStatus.values)
 INVALID_STATUS = '"{input}" is not a valid status. Allowed values: ' + ALLOWED_STATUSES + "."
 
+# Earlier clients ordered by `position`, the index that `rank` replaced: same order.
+ORDERING_ALIASES = {"position": "rank"}
 ORDERING_FIELDS = (
     "id",
     "name",
     "status",
-    "position",
+    "rank",
     "interval_minutes",
     "last_ping",
     "next_reminder_at",
@@ -47,7 +49,10 @@ class StrictIntegerField(_NumberNotBoolean, serializers.IntegerField):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    """The original's task fields plus `position`, the 0-based place in the task's board column.
+    """The original's task fields plus `rank`, which orders the cards of a board column.
+
+    A write places the task with `before` or `after` (a card of its new column) or, as earlier
+    clients did, with `position` (an index): none of them are stored, so they are write-only.
 
     Writes go through tasks.services, so the status rules (ping, reminder schedule, completion
     notification) apply whichever client changes a task.
@@ -56,8 +61,32 @@ class TaskSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.FloatField: StrictFloatField,
-        models.PositiveIntegerField: StrictIntegerField,
     }
+    before = StrictIntegerField(
+        write_only=True,
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Put the task just above this card (a task id) of the column it ends up in.",
+    )
+    after = StrictIntegerField(
+        write_only=True,
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Put the task just below this card (a task id) of the column it ends up in.",
+    )
+    position = StrictIntegerField(
+        write_only=True,
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=(
+            "Earlier clients' form: the 0-based index among the column's other cards (past the "
+            "end: the end). An index means nothing under a search or a capped column: prefer "
+            "`before` or `after`."
+        ),
+    )
 
     class Meta:
         model = Task
@@ -69,16 +98,31 @@ class TaskSerializer(serializers.ModelSerializer):
             "interval_minutes",
             "last_ping",
             "next_reminder_at",
+            "rank",
+            "created_at",
+            "updated_at",
+            "before",
+            "after",
             "position",
+        ]
+        # Not DRF's unique-together check for (status, rank): ranks are the services' to pick, and
+        # the check would refuse every move into a column.
+        validators: list = []
+        read_only_fields = [
+            "id",
+            "last_ping",
+            "next_reminder_at",
+            "rank",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "last_ping", "next_reminder_at", "created_at", "updated_at"]
         extra_kwargs = {
             "status": {"error_messages": {"invalid_choice": INVALID_STATUS}},
-            "position": {
-                "required": False,
-                "help_text": "0-based place in the task's column; the end of the column when left out.",
+            "rank": {
+                "help_text": (
+                    "Orders the cards of a column: sort a status's tasks by rank (as strings, "
+                    "byte by byte) for the board's order. Opaque; it changes when cards move."
+                )
             },
         }
 
@@ -93,7 +137,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "interval_minutes": task.interval_minutes,
             "last_ping": _utc_iso(task.last_ping),
             "next_reminder_at": _utc_iso(task.next_reminder_at),
-            "position": task.position,
+            "rank": task.rank,
             "created_at": _utc_iso(task.created_at),
             "updated_at": _utc_iso(task.updated_at),
         }
@@ -103,6 +147,11 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def update(self, instance: Task, validated_data: dict) -> Task:
         return task_update(task=instance, **validated_data)
+
+
+def _ordering_alias(key: str) -> str:
+    descending, name = key.startswith("-"), key.removeprefix("-")
+    return ("-" if descending else "") + ORDERING_ALIASES.get(name, name)
 
 
 class TaskListQuerySerializer(serializers.Serializer):
@@ -132,6 +181,7 @@ class TaskListQuerySerializer(serializers.Serializer):
 
     def validate_ordering(self, value: str) -> list[str]:
         keys = [key.strip() for key in value.split(",") if key.strip()]
+        keys = [_ordering_alias(key) for key in keys]
         unknown = [key for key in keys if key.removeprefix("-") not in ORDERING_FIELDS]
         if unknown:
             raise serializers.ValidationError(

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from notifications.models import Notification
 from tasks.models import Task
 from tasks.serializers import TaskSerializer
+from tasks.tests.ordering import column_names
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ TASK_FIELDS = {
     "interval_minutes",
     "last_ping",
     "next_reminder_at",
-    "position",
+    "rank",
     "created_at",
     "updated_at",
 }
@@ -155,7 +156,7 @@ def test_retrieve_answers_one_task(anon_client, make_task, django_assert_num_que
     assert response.status_code == 200
     body = response.json()
     assert (body["id"], body["name"], body["description"]) == (task.pk, "Backup", "nightly")
-    assert (body["status"], body["interval_minutes"], body["position"]) == ("todo", 15.0, 0)
+    assert (body["status"], body["interval_minutes"], body["rank"]) == ("todo", 15.0, task.rank)
 
 
 @pytest.mark.parametrize("task_id", ["12345", "abc", "5.5", "-1", "99999999999999999999999", "%00"])
@@ -182,9 +183,10 @@ def test_create_answers_201_with_the_task_and_its_location(token_client, path):
 
 
 def test_create_defaults_to_todo_every_hour_at_the_end_of_the_column(token_client, make_task):
-    make_task("Already there")
+    there = make_task("Already there")
     body = token_client.post("/tasks/", {"name": "New"}).json()
-    assert (body["status"], body["interval_minutes"], body["position"]) == ("todo", 60.0, 1)
+    assert (body["status"], body["interval_minutes"]) == ("todo", 60.0)
+    assert body["rank"] > there.rank
     assert body["next_reminder_at"] is None
 
 
@@ -199,12 +201,17 @@ def test_create_done_writes_one_completion_notification(token_client):
     assert Notification.objects.get().message == "Task 'Finished' has been completed!"
 
 
-def test_create_at_a_position_shifts_the_cards_below(token_client, make_task):
-    top = make_task("Top")
+def test_create_at_a_position_goes_above_the_card_there(token_client, make_task):
+    make_task("Top"), make_task("Below")
     token_client.post("/tasks/", {"name": "New top", "position": 0})
-    top.refresh_from_db()
-    assert Task.objects.get(name="New top").position == 0
-    assert top.position == 1
+    assert column_names("todo") == ["New top", "Top", "Below"]
+
+
+def test_create_before_a_card_goes_just_above_it(token_client, make_task):
+    make_task("One"), make_task("Two")
+    two = Task.objects.get(name="Two")
+    token_client.post("/tasks/", {"name": "New", "before": two.pk})
+    assert column_names("todo") == ["One", "New", "Two"]
 
 
 def test_unknown_fields_are_ignored(token_client):
@@ -294,13 +301,11 @@ def test_body_wins_over_query_parameters(token_client, make_task):
 
 
 def test_patch_status_and_position_moves_the_card_into_place(token_client, make_task):
-    # The board's drag and drop: a status and a 0-based place in the target column.
-    first, second = make_task("One", status="in_progress"), make_task("Two", status="in_progress")
+    # Earlier clients' form: a status and a 0-based index among the target column's other cards.
+    make_task("One", status="in_progress"), make_task("Two", status="in_progress")
     moved = make_task("Moved")
     token_client.patch(f"/tasks/{moved.pk}", {"status": "in_progress", "position": 1})
-    column = Task.objects.filter(status="in_progress").order_by("position")
-    assert list(column.values_list("name", flat=True)) == ["One", "Moved", "Two"]
-    assert {first.pk, second.pk, moved.pk} == set(column.values_list("pk", flat=True))
+    assert column_names("in_progress") == ["One", "Moved", "Two"]
 
 
 def test_patch_with_invalid_status_changes_nothing(token_client, make_task):

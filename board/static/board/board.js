@@ -120,6 +120,9 @@
   let refreshAfterDrag = false;
   let pendingFocus = null;
 
+  // The card moved last: the server shows it even past a column's cap, so it stays in sight.
+  let keepTaskId = null;
+
   function boardQuery() {
     const params = new URLSearchParams(window.location.search);
     const query = new URLSearchParams();
@@ -128,6 +131,7 @@
     params.getAll("show").forEach(function (status) {
       query.append("show", status);
     });
+    if (keepTaskId) query.set("keep", keepTaskId);
     return query.toString();
   }
 
@@ -315,9 +319,10 @@
 
   // ---------------------------------------------------------------- moving cards
 
-  async function moveTask(taskId, status, position) {
-    const body = { status: status };
-    if (position !== null && position !== undefined) body.position = position;
+  // `anchor` is {before: id} or {after: id}, a card of the target column; null: its end.
+  async function moveTask(taskId, status, anchor) {
+    const body = Object.assign({ status: status }, anchor || {});
+    keepTaskId = taskId;
     const card = document.getElementById("task-" + taskId);
     if (card) card.classList.add("is-moving");
     const result = await api("PATCH", "/tasks/" + taskId, body);
@@ -356,9 +361,15 @@
             dragging = false;
             const moved = event.from !== event.to || event.oldDraggableIndex !== event.newDraggableIndex;
             if (moved) {
-              const target = event.to;
-              const position = Number(target.dataset.firstIndex || 0) + event.newDraggableIndex;
-              moveTask(event.item.dataset.taskId, target.dataset.status, position);
+              // Name a neighbour, not an index: the list may show only some of the column's cards
+              // (a search, a capped column).
+              const previous = event.item.previousElementSibling;
+              const next = event.item.nextElementSibling;
+              let anchor = null;
+              if (previous && previous.dataset.taskId) anchor = { after: Number(previous.dataset.taskId) };
+              else if (next && next.dataset.taskId) anchor = { before: Number(next.dataset.taskId) };
+              pendingFocus = { taskId: event.item.dataset.taskId, action: "open" };
+              moveTask(event.item.dataset.taskId, event.to.dataset.status, anchor);
             } else if (refreshAfterDrag) {
               refreshBoard();
             }
