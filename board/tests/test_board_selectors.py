@@ -2,6 +2,7 @@ import pytest
 
 from board.selectors import (
     DONE_COLUMN_LIMIT,
+    OPEN_COLUMN_LIMIT,
     board_version,
     tasks_for_board,
     unread_notifications,
@@ -102,3 +103,32 @@ def test_the_board_page_and_the_polling_endpoint_agree_on_the_version(make_task)
     notification_create(message="Hello")
     version, _ = board_version()
     assert version_of(tasks_for_board().tasks_summary, unread_notifications()) == version
+
+
+def test_a_card_kept_past_an_open_columns_cap_is_shown_after_the_usual_cards(
+    django_assert_num_queries,
+):
+    tasks = bulk_tasks(OPEN_COLUMN_LIMIT + 5, statuses=("in_progress",))
+    with django_assert_num_queries(1):
+        columns = tasks_for_board(keep=tasks[-1].pk).columns
+    in_progress = column(columns, "in_progress")
+    assert len(in_progress.tasks) == OPEN_COLUMN_LIMIT + 1
+    assert names(in_progress)[-2:] == [
+        f"Task {OPEN_COLUMN_LIMIT - 1}",
+        f"Task {OPEN_COLUMN_LIMIT + 4}",
+    ]
+    assert (in_progress.count, in_progress.hidden_count) == (OPEN_COLUMN_LIMIT + 5, 4)
+
+
+def test_a_card_kept_among_dones_earlier_cards_is_shown_first():
+    tasks = bulk_tasks(DONE_COLUMN_LIMIT + 5, statuses=("done",))
+    done = column(tasks_for_board(keep=tasks[0].pk).columns, "done")
+    assert names(done)[:2] == ["Task 0", "Task 5"]
+    assert len(done.tasks) == DONE_COLUMN_LIMIT + 1
+
+
+def test_keeping_a_card_leaves_the_other_columns_at_their_caps():
+    tasks = bulk_tasks(2 * (OPEN_COLUMN_LIMIT + 2), statuses=("todo", "in_progress"))
+    columns = tasks_for_board(keep=tasks[-1].pk).columns
+    assert len(column(columns, "todo").tasks) == OPEN_COLUMN_LIMIT
+    assert len(column(columns, "in_progress").tasks) == OPEN_COLUMN_LIMIT + 1

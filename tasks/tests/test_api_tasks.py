@@ -393,3 +393,98 @@ def test_detail_answers_every_method_on_both_forms_without_redirect(
     task = make_task()
     response = getattr(token_client, method)(f"/tasks/{task.pk}{suffix}", {"name": "Renamed"})
     assert response.status_code == 200
+
+
+# --- moves by anchor -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def todo_column(make_task):
+    return [make_task(name) for name in ["A", "B", "C"]]
+
+
+def test_patch_before_a_card_puts_the_task_just_above_it(token_client, todo_column):
+    a, _, c = todo_column
+    response = token_client.patch(
+        f"/tasks/{c.pk}", {"status": "todo", "before": a.pk}, format="json"
+    )
+    assert response.status_code == 200
+    assert column_names("todo") == ["C", "A", "B"]
+
+
+def test_patch_after_a_card_without_a_status_stays_in_the_column(token_client, todo_column):
+    a, b, _ = todo_column
+    token_client.patch(f"/tasks/{a.pk}", {"after": b.pk}, format="json")
+    assert column_names("todo") == ["B", "A", "C"]
+
+
+def test_patch_into_another_column_after_a_card(token_client, todo_column, make_task):
+    first = make_task("First", status="done")
+    make_task("Second", status="done")
+    response = token_client.patch(
+        f"/tasks/{todo_column[0].pk}", {"status": "done", "after": first.pk}, format="json"
+    )
+    assert response.json()["status"] == "done"
+    assert column_names("done") == ["First", "A", "Second"]
+
+
+def test_the_original_query_form_takes_an_anchor_too(token_client, todo_column):
+    a, _, c = todo_column
+    token_client.patch(f"/tasks/{c.pk}?before={a.pk}", content_type="application/json")
+    assert column_names("todo") == ["C", "A", "B"]
+
+
+def test_an_anchor_in_another_column_is_400_saying_where_it_is(
+    token_client, todo_column, make_task
+):
+    elsewhere = make_task("Elsewhere", status="in_progress")
+    response = token_client.patch(
+        f"/tasks/{todo_column[0].pk}", {"status": "done", "before": elsewhere.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "before": [
+            f"Task {elsewhere.pk} is in In Progress, not in Done: name a card of the column the "
+            "task moves to, or leave before out."
+        ]
+    }
+    assert Task.objects.get(pk=todo_column[0].pk).status == "todo"
+
+
+def test_a_missing_anchor_is_400_and_nothing_moves(token_client, todo_column):
+    response = token_client.patch(
+        f"/tasks/{todo_column[0].pk}", {"status": "done", "after": 999_999}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"after": ["There is no task 999999 to place the card after."]}
+    assert column_names("todo") == ["A", "B", "C"]
+
+
+def test_the_task_itself_as_its_anchor_is_400(token_client, todo_column):
+    a = todo_column[0]
+    response = token_client.patch(f"/tasks/{a.pk}", {"before": a.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"before": ["A card cannot be placed next to itself."]}
+
+
+def test_before_and_after_together_are_400(token_client, todo_column):
+    a, b, c = todo_column
+    response = token_client.patch(f"/tasks/{c.pk}", {"before": a.pk, "after": b.pk}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"before", "after"}
+
+
+def test_an_anchor_on_create_in_another_column_is_400_and_creates_nothing(
+    token_client, todo_column
+):
+    response = token_client.post(
+        "/tasks/", {"name": "New", "status": "done", "after": todo_column[0].pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["after"]
+    assert not Task.objects.filter(name="New").exists()
+
+
+def test_ordering_by_position_is_the_rank_order(anon_client, todo_column):
+    ids = [task["id"] for task in anon_client.get("/tasks/?ordering=position").json()]
+    assert ids == [task.pk for task in todo_column]
