@@ -3,6 +3,10 @@
 The status rule lives in `_apply_status` and nowhere else: entering in_progress pings the task and
 schedules its reminder, leaving it clears the schedule, entering done writes one completion
 notification.
+
+A card's place in its column is its rank (tasks.ranks), set by `_save_placed` and nowhere else: a
+move writes the moved card alone, next to an anchor (`before`/`after`), at an index (`position`) or
+at the column's end.
 """
 
 import logging
@@ -91,22 +95,21 @@ def _neighbours(
     the form of earlier clients; none of them means the end of the column.
     """
     column = Task.objects.filter(status=task.status).exclude(pk=task.pk)
-    ranks_in_order = column.order_by("rank").values_list("rank", flat=True)
+    upwards = column.order_by("rank").values_list("rank", flat=True)
+    downwards = column.order_by("-rank").values_list("rank", flat=True)
     if before is not None:
         rank = _anchor_rank(task, task.status, "before", before)
-        return column.filter(rank__lt=rank).order_by("-rank").values_list(
-            "rank", flat=True
-        ).first(), rank
+        return downwards.filter(rank__lt=rank).first(), rank
     if after is not None:
         rank = _anchor_rank(task, task.status, "after", after)
-        return rank, ranks_in_order.filter(rank__gt=rank).first()
-    if position is not None and position == 0:
-        return None, ranks_in_order.first()
+        return rank, upwards.filter(rank__gt=rank).first()
+    if position == 0:
+        return None, upwards.first()
     if position is not None:
-        pair = list(ranks_in_order[position - 1 : position + 1])
+        pair = list(upwards[position - 1 : position + 1])
         if pair:
             return pair[0], pair[1] if len(pair) == 2 else None
-    return column.order_by("-rank").values_list("rank", flat=True).first(), None
+    return downwards.first(), None
 
 
 def _save_placed(
