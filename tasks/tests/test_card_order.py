@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from tasks import ranks, services
 from tasks.models import Task, TaskStatus
-from tasks.services import column_respace, task_create, task_move, task_update
+from tasks.services import column_respace, task_create, task_update
 from tasks.tests.ordering import column_names
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def ranks_of(status: str) -> list[str]:
 def test_a_move_between_two_cards_writes_only_the_moved_card():
     a, b, c = (task_create(name=name) for name in "abc")
     before = {task.pk: task.rank for task in (a, b)}
-    task_move(task=c, status=TaskStatus.TODO, before=b.pk)
+    task_update(task=c, status=TaskStatus.TODO, before=b.pk)
     assert column_names("todo") == ["a", "c", "b"]
     assert {pk: Task.objects.get(pk=pk).rank for pk in before} == before
 
@@ -61,7 +61,7 @@ def test_a_gap_filled_again_and_again_gets_its_column_respaced_after_commit(
         # Always right below the top card: the gap there halves each time, the ranks grow.
         for round_number in range(80):
             task = moved[round_number % 3]
-            task_move(task=task, status=TaskStatus.TODO, after=top.pk)
+            task_update(task=task, status=TaskStatus.TODO, after=top.pk)
     assert max(len(rank) for rank in ranks_of("todo")) <= ranks.RESPACE_LENGTH
     names = column_names("todo")
     assert (names[0], names[-1], len(names)) == ("top", "bottom", 5)

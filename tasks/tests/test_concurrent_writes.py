@@ -14,7 +14,7 @@ from notifications.services import notifications_create_reminders
 from reminders.sweep import due_tasks
 from tasks import ranks
 from tasks.models import Task
-from tasks.services import task_create, task_delete, task_move
+from tasks.services import task_create, task_delete, task_update
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,7 @@ def test_concurrent_moves_into_one_column_never_deadlock():
     def shuffle(task: Task) -> None:
         for round_number in range(15):
             status = ["in_progress", "done", "todo"][round_number % 3]
-            task_move(task=Task.objects.get(pk=task.pk), status=status, position=0)
+            task_update(task=Task.objects.get(pk=task.pk), status=status, position=0)
 
     assert in_threads(shuffle, tasks) == []
     assert Task.objects.count() == 8
@@ -69,7 +69,7 @@ def test_concurrent_moves_inside_one_column_keep_every_card_once():
         for _ in range(15):
             anchor = rng.choice([pk for pk in ids if pk != task.pk])
             place = {rng.choice(["before", "after"]): anchor}
-            task_move(task=Task.objects.get(pk=task.pk), status="todo", **place)
+            task_update(task=Task.objects.get(pk=task.pk), status="todo", **place)
 
     assert in_threads(reorder, tasks[:6]) == []
     column = list(Task.objects.filter(status="todo").values_list("pk", "rank"))
@@ -103,9 +103,9 @@ def test_moves_into_a_dense_gap_while_it_is_respaced_lose_nothing(monkeypatch):
         for round_number in range(30):
             current = Task.objects.get(pk=task.pk)
             if round_number % 2 == 0:
-                task_move(task=current, status="todo", after=top.pk)
+                task_update(task=current, status="todo", after=top.pk)
             else:
-                task_move(task=current, status="in_progress")
+                task_update(task=current, status="in_progress")
 
     assert in_threads(squeeze, movers) == []
     names = list(Task.objects.filter(status="todo").order_by("rank").values_list("name", flat=True))

@@ -4,7 +4,7 @@ import pytest
 
 from notifications.models import Notification, NotificationType
 from tasks.models import Task, TaskStatus
-from tasks.services import task_create, task_delete, task_move, task_update
+from tasks.services import task_create, task_delete, task_update
 from tasks.tests.ordering import column_names
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_move_to_a_place_in_another_column_writes_only_the_moved_card():
     a = task_create(name="a", status=TaskStatus.DONE)
     b = task_create(name="b", status=TaskStatus.DONE)
     moving = task_create(name="moving")
-    task_move(task=moving, status=TaskStatus.DONE, position=1)
+    task_update(task=moving, status=TaskStatus.DONE, position=1)
     assert column_names("done") == ["a", "moving", "b"]
     assert [a.rank, b.rank] == [Task.objects.get(pk=pk).rank for pk in (a.pk, b.pk)]
 
