@@ -90,13 +90,19 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) ->
     return send(url, headers=headers, timeout=timeout)
 
 
+# The image's command; a test may pass other arguments (gunicorn still reads ./gunicorn.conf.py).
+DOCUMENTED_ARGS = ("-c", "gunicorn.conf.py", "tracker.asgi:application")
+
+
 @contextmanager
-def running_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
+def running_gunicorn(
+    env: dict[str, str], log_path: Path, args: tuple[str, ...] = DOCUMENTED_ARGS
+) -> Iterator[str]:
     """Serve the app with the repo's gunicorn.conf.py and one worker; yields the base URL."""
     port = free_port()
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [BIN / "gunicorn", "-c", "gunicorn.conf.py", "tracker.asgi:application"],
+            [BIN / "gunicorn", *args],
             cwd=BASE_DIR,
             env={"WEB_CONCURRENCY": "1", **env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
             stdout=log,
