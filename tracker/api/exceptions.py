@@ -3,6 +3,7 @@
 Every message says what to do about it; nothing a client sends becomes a 500.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -13,7 +14,12 @@ INVALID_CREDENTIALS = "Invalid or missing token"
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ObjectDoesNotExist):
+        # The row went away between get_object() and the service's locked read (a concurrent
+        # DELETE): the same 404 as if it had been gone from the start.
+        message = getattr(context.get("view"), "not_found_message", "Not found")
+        exc = exceptions.NotFound(message)
+    elif isinstance(exc, DjangoValidationError):
         # A rule the services or the model enforce (full_clean) is the client's mistake: 400, not 500.
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -90,9 +91,29 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) ->
     return send(url, headers=headers, timeout=timeout)
 
 
+def at_once(requests: list[dict]) -> list[Response | OSError]:
+    """Send each request (`send`'s keyword arguments) from its own thread, all released together."""
+    answers: list[Response | OSError] = [OSError("not sent")] * len(requests)
+    start = threading.Barrier(len(requests))
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            answers[index] = send(**requests[index])
+        except OSError as error:  # no answer at all (a reset, a timeout)
+            answers[index] = error
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
 @contextmanager
 def running_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """Serve the app with the repo's gunicorn.conf.py and one worker; yields the base URL."""
+    """Serve the app with the repo's gunicorn.conf.py (one worker unless WEB_CONCURRENCY); the base URL."""
     port = free_port()
     with open(log_path, "w") as log:
         server = subprocess.Popen(
