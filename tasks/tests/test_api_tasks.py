@@ -388,3 +388,19 @@ def test_detail_answers_every_method_on_both_forms_without_redirect(
     task = make_task()
     response = getattr(token_client, method)(f"/tasks/{task.pk}{suffix}", {"name": "Renamed"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("interval", [1e-9, 0, 0.01])
+def test_an_interval_under_one_second_is_400_saying_the_floor(token_client, make_task, interval):
+    created = token_client.post("/tasks/", {"name": "Flood", "interval_minutes": interval})
+    changed = token_client.patch(f"/tasks/{make_task().pk}", {"interval_minutes": interval})
+    for response in (created, changed):
+        assert response.status_code == 400
+        assert "at least one second" in response.json()["interval_minutes"][0]
+    assert not Task.objects.filter(name="Flood").exists()
+
+
+def test_an_interval_of_one_second_is_accepted(token_client):
+    response = token_client.post("/tasks/", {"name": "Fast", "interval_minutes": 1 / 60})
+    assert response.status_code == 200
+    assert response.json()["interval_minutes"] == 1 / 60
