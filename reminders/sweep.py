@@ -34,7 +34,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from notifications.services import notifications_create_reminders
 from tasks.models import Task, TaskStatus
-from tracker import events
+from tracker import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ def record_pass(*, at: datetime, sent: int, seconds: float) -> None:
         {"last_pass_at": at.isoformat(), "sent": sent, "duration_ms": round(seconds * 1000, 2)}
     )
     try:
-        events.redis_client().set(settings.REMINDERS_STATE_KEY, record)
+        redis_client.shared_client().set(settings.REMINDERS_STATE_KEY, record)
     except redis.RedisError as error:
         logger.debug("last reminder pass not stored in Redis: %s", error)
     _write_state_file(Path(settings.REMINDERS_STATE_FILE), record)
@@ -211,7 +211,7 @@ def last_pass() -> dict[str, Any]:
     """The newest recorded pass, or {"last_pass_at": None} when none ran yet."""
     records = []
     try:
-        stored = events.redis_client().get(settings.REMINDERS_STATE_KEY)
+        stored = redis_client.shared_client().get(settings.REMINDERS_STATE_KEY)
         if stored:
             records.append(json.loads(stored))
     except (redis.RedisError, ValueError):

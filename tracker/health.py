@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from reminders import sweep
-from tracker import events
+from tracker import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def database_state() -> str:
 
 def redis_state() -> str:
     try:
-        events.redis_client().ping()
+        redis_client.shared_client().ping()
     except redis.RedisError:
         return "down"
     return "ok"

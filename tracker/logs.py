@@ -99,5 +99,7 @@ def logging_config(level: str) -> dict[str, Any]:
             "django": {"handlers": ["stdout"], "level": level, "propagate": False},
             "gunicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            # django-axes announces itself at start-up of every process and command: noise.
+            "axes.apps": {"level": "WARNING"},
         },
     }

@@ -23,6 +23,7 @@ def django_env(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": "x" * 50,
         "DATABASE_URL": current_database_url(),
         "REDIS_URL": NO_REDIS_URL,
+        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
         "REMINDERS_STATE_KEY": settings.REMINDERS_STATE_KEY,
         "REMINDERS_STATE_FILE": str(settings.REMINDERS_STATE_FILE),
         "LOG_LEVEL": "INFO",

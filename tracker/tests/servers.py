@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -56,6 +57,8 @@ def app_env(**overrides: str) -> dict[str, str]:
         "DEBUG": "false",
         "DATABASE_URL": current_database_url(),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # The test run's Redis keys and channels, so a test hears the server's events.
+        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
         "LOG_LEVEL": "WARNING",
         **overrides,
     }
