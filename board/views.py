@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from board.selectors import (
     BoardColumn,
@@ -71,7 +71,7 @@ def _neighbours(columns: list[BoardColumn]) -> None:
 
 
 @content_security_policy
-@require_GET
+@require_safe
 def board(request: HttpRequest) -> HttpResponse:
     if not _readable(request.user):
         return redirect_to_login(request.get_full_path())
@@ -84,7 +84,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @content_security_policy
-@require_GET
+@require_safe
 def board_columns(request: HttpRequest) -> HttpResponse:
     """The columns alone: what an open board swaps in when something changed."""
     if not _readable(request.user):
@@ -96,7 +96,7 @@ def board_columns(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def board_state(request: HttpRequest) -> HttpResponse:
     """The polling fallback: 304 while nothing changed, else the new version and unread count."""
     if not _readable(request.user):
@@ -129,11 +129,16 @@ async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
         fanout.unsubscribe(queue)
 
 
-@require_GET
+@require_safe
 async def board_events(request: HttpRequest) -> HttpResponse:
     """Server-Sent Events: every change event, as it is published, to every open board."""
     if not settings.PUBLIC_READ and not (await request.auser()).is_authenticated:
         return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+    if request.method == "HEAD":
+        # The stream's headers without the stream: a body that never ends would hold the request.
+        response = HttpResponse(content_type="text/event-stream")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
     try:
         queue = await fanout.subscribe()
     except (redis.RedisError, OSError, TimeoutError):

@@ -6,7 +6,7 @@ import redis
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reminders import sweep
 from tracker import redis_client
@@ -33,7 +33,7 @@ def redis_state() -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     body = {"database": database_state(), "redis": redis_state()}
     # When the last reminder pass ran (run_reminders or the RQ job): informative, never fatal.
