@@ -271,12 +271,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.PublicReadAuthenticatedWrite"],
-    "DEFAULT_PARSER_CLASSES": [
-        "tracker.api.parsers.JSONParser",
-        # The browsable API's HTML forms.
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: any other body is a 415, as the README promises (the original took JSON alone). The
+    # browsable API still writes, through its "Raw data" form, which sends JSON; it shows no HTML form.
+    "DEFAULT_PARSER_CLASSES": ["tracker.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
