@@ -26,7 +26,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TOKEN = "races-token"
+TOKEN = "races-token"  # noqa: S105 (a throwaway server on loopback)
 
 
 def free_port() -> int:
@@ -131,7 +131,7 @@ def run(kind: str, args) -> bool:
         url, drop = database_url(kind, Path(workdir), args.postgres)
         env = {
             "PATH": f"{BIN}:{os.environ['PATH']}",
-            "HOME": os.environ.get("HOME", "/tmp"),
+            "HOME": os.environ.get("HOME", workdir),
             "SECRET_KEY": "races-" + uuid.uuid4().hex,
             "DATABASE_URL": url,
             "REDIS_URL": args.redis,

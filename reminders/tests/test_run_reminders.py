@@ -159,9 +159,9 @@ FLOOR_TASKS = 1000
 
 def reminder_times(task: Task) -> list[datetime]:
     return list(
-        Notification.objects.filter(task=task).order_by("created_at").values_list(
-            "created_at", flat=True
-        )
+        Notification.objects.filter(task=task)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
     )
 
 
@@ -197,7 +197,9 @@ def test_a_thousand_tasks_at_the_floor_do_not_starve_a_normal_reminder():
     assert len(sent) >= 3, loop.output()
     # Each reminder falls due an interval (3 s) after the one before; each went out within 1 s.
     due = [first_due] + [moment + normal.interval for moment in sent[:-1]]
-    lateness = [(moment - due_at).total_seconds() for moment, due_at in zip(sent, due, strict=False)]
+    lateness = [
+        (moment - due_at).total_seconds() for moment, due_at in zip(sent, due, strict=False)
+    ]
     assert all(0 <= late <= 1.0 for late in lateness), lateness
     # No floor task was reminded twice within a second: no pass re-claimed what it had rescheduled.
     flood = Notification.objects.exclude(task=normal).order_by("task_id", "created_at")

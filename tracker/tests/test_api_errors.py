@@ -54,8 +54,10 @@ def test_unsupported_content_type_is_415_saying_what_to_send(token_client):
     ("body", "content_type"),
     [
         ("name=Form", "application/x-www-form-urlencoded"),
-        ('--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nForm\r\n--b--\r\n',
-         "multipart/form-data; boundary=b"),
+        (
+            '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nForm\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+        ),
     ],
     ids=["form", "multipart"],
 )

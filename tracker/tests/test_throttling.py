@@ -146,7 +146,9 @@ def test_failures_from_one_address_lock_it_for_every_username(client, user, fail
         login(client, username=f"guess{n}")
     assert login(client, password="alice-password-1").status_code == 429
     other_address = login(client, password="alice-password-1", REMOTE_ADDR="10.0.0.2")
-    assert other_address.status_code == 302  # alice herself is not locked: the guesses were not hers
+    assert (
+        other_address.status_code == 302
+    )  # alice herself is not locked: the guesses were not hers
 
 
 def test_a_success_clears_the_username_failures(client, user, failure_limit):
