@@ -97,3 +97,15 @@ class Task(models.Model):
         """When the next reminder falls due for a task pinged at `moment`: always after it, by at
         least the one-second floor, so a reminder never makes its task due again at once."""
         return moment + max(self.interval, timedelta(minutes=MIN_INTERVAL_MINUTES))
+
+    def ping(self, moment: datetime) -> None:
+        """Record a sign of life at `moment` on the instance (the caller saves it).
+
+        The one place the schedule is computed: while the task is in progress its next reminder falls
+        due one interval after the ping, otherwise none is scheduled. Status changes
+        (tasks.services), the reminder sweep (reminders.sweep) and the demo data all ping through it.
+        """
+        self.last_ping = moment
+        self.next_reminder_at = (
+            self.reminder_due_after(moment) if self.status == TaskStatus.IN_PROGRESS else None
+        )
