@@ -21,6 +21,10 @@ _ERRORS = {
     "401": ("Missing or wrong credentials.", _DETAIL),
     "403": ("Not allowed: reads are private, or a session sent no CSRF token.", _DETAIL),
     "404": ("No such object.", _DETAIL),
+    "406": (
+        "The Accept header allows no type the API answers in: accept application/json.",
+        _DETAIL,
+    ),
     "413": ("Request body over 1 MiB.", _DETAIL),
     "415": ("Body not sent as JSON.", _DETAIL),
     "429": ("Too many requests: wait for Retry-After seconds.", _DETAIL),
@@ -55,7 +59,7 @@ class TrackerAutoSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
         # Any request may carry a body, so 400 (a malformed or short one) and 413 apply to reads too
         # (tracker.middleware.body_limit), as the real server answers them.
-        codes = ["400", "401", "403", "413", "429", "503"]
+        codes = ["400", "401", "403", "406", "413", "429", "503"]
         if "{" in self.path:
             codes.append("404")
         if self.method in _WRITE_METHODS:
