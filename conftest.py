@@ -12,14 +12,17 @@ from rest_framework.test import APIClient
 
 from tasks.models import Task
 from tasks.services import task_create
-from tracker import events
+from tracker import events, redis_client, throttling
 
 IN_CI = os.environ.get("CI") == "true"
 
 
 def pytest_configure(config):
-    # Servers that tests start inherit this: their rate-limit counts in Redis are this run's alone.
-    os.environ.setdefault("THROTTLE_KEY_PREFIX", f"test-run-{uuid.uuid4().hex}:")
+    # This run's Redis keys and channels (events, counts) are its own: other runs share the Redis.
+    # Servers and processes that tests start get the same prefix (the environment, app_env()).
+    prefix = os.environ.setdefault("REDIS_KEY_PREFIX", f"test-run-{uuid.uuid4().hex}:")
+    settings.REDIS_KEY_PREFIX = prefix
+    os.environ.setdefault("THROTTLE_KEY_PREFIX", prefix)
     # Tests render pages without running collectstatic first: plain names instead of the manifest.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -61,18 +64,19 @@ def redis_connection() -> redis.Redis:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_event_client():
-    """Each test starts with a new Redis client and no remembered outage."""
-    events._client = None
+def _fresh_redis_clients():
+    """Each test starts with new Redis clients and no remembered outage."""
     events._down_until = 0.0
+    throttling.counts.forget()
     yield
-    events._client = None
+    redis_client.forget_clients()
     events._down_until = 0.0
+    throttling.counts.forget()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts(settings):
-    """Each test counts API writes and login posts from zero (tracker.throttling), under keys of its own."""
+    """Each test counts API writes from zero (tracker.throttling), under keys of its own."""
     settings.THROTTLE_KEY_PREFIX = f"test-{uuid.uuid4().hex}:"
 
 

@@ -418,7 +418,7 @@ class Client(threading.Thread):
         name = f"client {self.number} task {self.created}"
         body = {"name": name, "status": status, "interval_minutes": interval}
         code, data = self.call(kind, "POST", "/tasks/", body)
-        if code == 201:
+        if code == 200:
             self.tasks[data["id"]] = OwnTask(
                 status, name, interval, moves_into_done=int(status == "done")
             )

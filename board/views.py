@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from board.selectors import (
     board_version,
@@ -67,7 +67,7 @@ def _query(search: str, show_all: frozenset[str]) -> str:
     return "?" + urlencode(params, doseq=True) if params else "?"
 
 
-@require_GET
+@require_safe
 def board(request: HttpRequest) -> HttpResponse:
     if not _readable(request.user):
         return redirect_to_login(request.get_full_path())
@@ -78,7 +78,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "board/board.html", context)
 
 
-@require_GET
+@require_safe
 def board_columns(request: HttpRequest) -> HttpResponse:
     """The columns alone: what an open board swaps in when something changed."""
     if not _readable(request.user):
@@ -89,7 +89,7 @@ def board_columns(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def board_notifications(request: HttpRequest) -> HttpResponse:
     """The bell's list, newest first, with the unread count: what the open panel swaps in."""
     if not _readable(request.user):
@@ -104,7 +104,7 @@ def board_notifications(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def board_state(request: HttpRequest) -> HttpResponse:
     """The polling fallback: 304 while nothing changed, else the new version and unread count."""
     if not _readable(request.user):
@@ -140,7 +140,7 @@ async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
         fanout.unsubscribe(queue)
 
 
-@require_GET
+@require_safe
 async def board_events(request: HttpRequest) -> HttpResponse:
     """Server-Sent Events: every change event, as it is published, to every open board."""
     if not isinstance(request, ASGIRequest):
@@ -155,6 +155,11 @@ async def board_events(request: HttpRequest) -> HttpResponse:
         )
     if not settings.PUBLIC_READ and not (await request.auser()).is_authenticated:
         return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+    if request.method == "HEAD":
+        # The stream's headers without the stream: a body that never ends would hold the request.
+        response = HttpResponse(content_type="text/event-stream")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
     try:
         queue = await fanout.subscribe()
     except (redis.RedisError, OSError, TimeoutError):

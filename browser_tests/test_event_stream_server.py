@@ -31,7 +31,7 @@ def test_gunicorn_streams_events_as_they_are_published(live_url, redis_connectio
     assert read_event_block(response).startswith("retry: ")  # sent before any event exists
     marker = uuid.uuid4().hex
     redis_connection.publish(
-        events.CHANNEL, json.dumps({"type": "task.updated", "data": {"marker": marker}})
+        events.channel(), json.dumps({"type": "task.updated", "data": {"marker": marker}})
     )
     # The stream never ends, so reading this block at all proves nothing buffers it.
     while marker not in (block := read_event_block(response)):

@@ -2,7 +2,7 @@
 
 The loop itself (reminders/management/commands/run_reminders.py) sends what is due, then sleeps on a
 `Waker` until the next reminder falls due; `ChangeListener` wakes it early when a task changes
-(Redis pub/sub on tracker.events.CHANNEL).
+(Redis pub/sub on tracker.events.channel(), this installation's own).
 """
 
 import json
@@ -13,9 +13,8 @@ import threading
 import time
 
 import redis
-from django.conf import settings
 
-from tracker import events
+from tracker import events, redis_client
 
 logger = logging.getLogger("reminders.loop")
 
@@ -86,14 +85,10 @@ class ChangeListener(threading.Thread):
         redis_down = False
         while True:
             try:
-                pubsub = redis.Redis.from_url(
-                    settings.REDIS_URL,
-                    socket_connect_timeout=2,
-                    socket_keepalive=True,
-                    health_check_interval=30,
-                ).pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(events.CHANNEL)
-                logger.info("listening for task changes on Redis channel %s", events.CHANNEL)
+                channel = events.channel()
+                pubsub = redis_client.listener_client().pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(channel)
+                logger.info("listening for task changes on Redis channel %s", channel)
                 redis_down, delay = False, FIRST_RETRY_SECONDS
                 # A change may have happened while nobody listened.
                 self.waker.wake_from_thread()

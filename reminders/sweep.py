@@ -7,8 +7,11 @@ before it commits: on PostgreSQL the claim is `FOR UPDATE SKIP LOCKED`, so paral
 different rows; on SQLite the IMMEDIATE transaction holds the write lock from BEGIN, so sweepers take
 turns. A sweeper killed mid-batch commits nothing, and its rows stay due for the next pass.
 
-A pass uses one `now`: a task that fires is rescheduled to `now + interval` (after downtime that is one
-catch-up reminder, never a burst), and the pass ends because nothing it rescheduled is due again.
+A pass claims what is due at its start (`now`), and each batch stamps its reminders and reschedules
+its tasks from the clock when the batch runs (`sent_at`, never before `now`): a task that fires is
+rescheduled to `sent_at + interval`, at least one second later (tasks.models.MIN_INTERVAL_MINUTES;
+after downtime that is one catch-up reminder, never a burst). So what a pass rescheduled is never due
+again within it: a pass does at most one reminder per task that was due when it started.
 """
 
 import logging
@@ -80,8 +83,10 @@ def rows_per_batch(requested: int) -> int:
     )
 
 
-def send_due_batch(*, now: datetime, batch_size: int) -> int:
-    """Claim up to `batch_size` due tasks, remind and reschedule them in one transaction; how many."""
+def send_due_batch(*, now: datetime, batch_size: int, sent_at: datetime | None = None) -> int:
+    """Claim up to `batch_size` tasks due at `now`, remind them at `sent_at` (default `now`) and
+    reschedule them from it, in one transaction; how many."""
+    sent_at = max(now, sent_at or now)
     with transaction.atomic():
         claim = due_tasks(now).only("id", "name", "status", "interval_minutes")[:batch_size]
         if connection.features.has_select_for_update_skip_locked:
@@ -89,8 +94,8 @@ def send_due_batch(*, now: datetime, batch_size: int) -> int:
         tasks = list(claim)
         if not tasks:
             return 0
-        notifications_create_reminders(tasks=tasks, now=now)
-        _reschedule(tasks, now)
+        notifications_create_reminders(tasks=tasks, now=sent_at)
+        _reschedule(tasks, sent_at)
     return len(tasks)
 
 
@@ -127,13 +132,17 @@ def send_due_reminders(
     in hand and leaves the rest due for the next pass.
     """
     started = time.perf_counter()
+    # A given `now` (tests, a replay) stands for the whole pass; the live clock moves on per batch,
+    # so a reminder sent late in a long pass says when it was sent and is rescheduled from then.
+    live_clock = now is None
     now = now or timezone.now()
     sent = 0
     # A read first: an idle pass (the common case) never takes SQLite's write lock.
     if any_due(now):
         batch_size = rows_per_batch(batch_size)
         while True:
-            count = send_due_batch(now=now, batch_size=batch_size)
+            sent_at = timezone.now() if live_clock else now
+            count = send_due_batch(now=now, batch_size=batch_size, sent_at=sent_at)
             sent += count
             if count < batch_size or should_stop():
                 break

@@ -12,6 +12,9 @@ NAME_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 10_000
 DEFAULT_INTERVAL_MINUTES = 60.0
 MAX_INTERVAL_MINUTES = 365 * 24 * 60.0  # one year
+# One second. Below it a task is due again as soon as it is reminded (timedelta rounds 1e-9
+# minutes to zero), and a few such tasks keep the reminder sweep busy forever.
+MIN_INTERVAL_MINUTES = 1 / 60
 
 
 class TaskStatus(models.TextChoices):
@@ -22,9 +25,10 @@ class TaskStatus(models.TextChoices):
 
 def validate_interval_minutes(value: float) -> None:
     # `value != value` catches NaN, which slips through every comparison.
-    if value != value or not (0 < value <= MAX_INTERVAL_MINUTES):
+    if value != value or not (MIN_INTERVAL_MINUTES <= value <= MAX_INTERVAL_MINUTES):
         raise ValidationError(
-            f"interval_minutes must be greater than 0 and at most {MAX_INTERVAL_MINUTES:g} (one year)."
+            "interval_minutes must be at least one second (1/60 of a minute, about 0.0167) "
+            f"and at most {MAX_INTERVAL_MINUTES:g} (one year)."
         )
 
 
@@ -99,7 +103,10 @@ class Task(models.Model):
                 condition=Q(status__in=TaskStatus.values), name="task_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(interval_minutes__gt=0, interval_minutes__lte=MAX_INTERVAL_MINUTES),
+                condition=Q(
+                    interval_minutes__gte=MIN_INTERVAL_MINUTES,
+                    interval_minutes__lte=MAX_INTERVAL_MINUTES,
+                ),
                 name="task_interval_in_range",
             ),
             # A reminder is scheduled exactly while the task is in progress.
@@ -120,8 +127,9 @@ class Task(models.Model):
         return timedelta(minutes=self.interval_minutes)
 
     def reminder_due_after(self, moment: datetime) -> datetime:
-        """When the next reminder falls due for a task pinged at `moment`."""
-        return moment + self.interval
+        """When the next reminder falls due for a task pinged at `moment`: always after it, by at
+        least the one-second floor, so a reminder never makes its task due again at once."""
+        return moment + max(self.interval, timedelta(minutes=MIN_INTERVAL_MINUTES))
 
     def ping(self, moment: datetime) -> None:
         """Record a sign of life at `moment` on the instance (the caller saves it).

@@ -244,6 +244,9 @@ def task_update(
     `before`/`after` (a card of the task's new column) or `position` (0-based among its other
     cards) place the task in its column; moving to another column without them puts the task at
     the end of that column.
+
+    Returns the task as saved (a fresh instance; `task` only names it). Raises Task.DoesNotExist
+    when the task is gone.
     """
     now = now or timezone.now()
     _one_place(before, after, position)
@@ -255,22 +258,30 @@ def task_update(
             Task.objects.filter(pk=task.pk).values_list("status", flat=True).first() or task.status
         )
         _lock_column_order(locked_column)
-    # Lock the row so two writers cannot both see "not done yet" and both notify.
-    current = Task.objects.select_for_update().get(pk=task.pk)
-    task.status, task.rank = current.status, current.rank
-    task.last_ping, task.next_reminder_at = current.last_ping, current.next_reminder_at
+    # Read and write under the row lock, and save only the fields this call names (plus the ones
+    # they derive), so a concurrent writer's change to another field is never overwritten with the
+    # caller's stale copy; and two writers cannot both see "not done yet" and both notify.
+    # Task.DoesNotExist when the task was deleted meanwhile (the API answers 404).
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    changed = {"updated_at"}
 
     if name is not None:
         task.name = name.strip()
+        changed.add("name")
     if description is not None:
         task.description = description
+        changed.add("description")
     interval_changed = interval_minutes is not None and interval_minutes != task.interval_minutes
     if interval_minutes is not None:
         task.interval_minutes = interval_minutes
+        changed.add("interval_minutes")
 
     status_changed = status is not None and _apply_status(task, status, now)
+    if status_changed:
+        changed |= {"status", "last_ping", "next_reminder_at"}
     if interval_changed and not status_changed and task.status == TaskStatus.IN_PROGRESS:
         task.ping(task.last_ping)  # the same ping, the new interval
+        changed |= {"last_ping", "next_reminder_at"}
 
     task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
     if status_changed or anchored:
@@ -285,9 +296,17 @@ def task_update(
                     ]
                 }
             )
-        _save_placed(task, task.save, before=before, after=after, position=position)
+        changed.add("rank")
+        fields = sorted(changed)
+        _save_placed(
+            task,
+            lambda: task.save(update_fields=fields),
+            before=before,
+            after=after,
+            position=position,
+        )
     else:
-        task.save()
+        task.save(update_fields=sorted(changed))
     if status_changed and task.status == TaskStatus.DONE:
         notification_create_completion(task=task, now=now)
     events.publish_after_commit("task.updated", {"id": task.pk, "status": task.status})
@@ -300,7 +319,10 @@ def task_delete(*, task: Task) -> int:
     # Lock the row before Django nulls the notifications' task: a reminder sweep that claimed this
     # task commits first (and its reminder is nulled with the rest), a later one skips it. Otherwise
     # its reminder could point at the deleted row, and the commit fails on the foreign key (a 500).
-    list(Task.objects.select_for_update().filter(pk=task_id).values_list("pk"))
+    # A concurrent delete that committed first leaves nothing to lock: Task.DoesNotExist (a 404), so
+    # of two DELETEs exactly one succeeds.
+    if not list(Task.objects.select_for_update().filter(pk=task_id).values_list("pk")):
+        raise Task.DoesNotExist(f"Task {task_id} does not exist.")
     task.delete()
     events.publish_after_commit("task.deleted", {"id": task_id})
     return task_id

@@ -12,11 +12,13 @@ from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
 
 from tracker.middleware.body_limit import limit_request_body
+from tracker.middleware.client_disconnect import log_client_disconnects
 from tracker.serving import WsgiInThreads, route_streams
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
 _streams = get_asgi_application()
 _requests = WsgiInThreads(get_wsgi_application(), threads=int(os.environ.get("WEB_THREADS", "4")))
-# Oversized request bodies are refused before any of them is read (tracker.middleware.body_limit).
-application = limit_request_body(route_streams(_streams, _requests))
+# Oversized or stalled request bodies are refused before any of them is read (tracker.middleware.
+# body_limit); outermost, requests the client abandoned are logged as such, not as 500s.
+application = log_client_disconnects(limit_request_body(route_streams(_streams, _requests)))

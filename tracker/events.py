@@ -11,26 +11,20 @@ import time
 from typing import Any
 
 import redis
-from django.conf import settings
 from django.db import transaction
+
+from tracker import redis_client
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "status-tracker:events"
 _RETRY_AFTER_FAILURE_SECONDS = 5.0
 
-_client: redis.Redis | None = None
 _down_until = 0.0
 
 
-def redis_client() -> redis.Redis:
-    """A shared client with short timeouts: Redis is a helper here, never worth a slow request."""
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
-        )
-    return _client
+def channel() -> str:
+    """This installation's channel (settings.REDIS_KEY_PREFIX): others on the same Redis have theirs."""
+    return redis_client.events_channel()
 
 
 def publish(kind: str, data: dict[str, Any] | None = None) -> bool:
@@ -40,7 +34,7 @@ def publish(kind: str, data: dict[str, Any] | None = None) -> bool:
         return False
     message = json.dumps({"type": kind, "data": data or {}})
     try:
-        redis_client().publish(CHANNEL, message)
+        redis_client.shared_client().publish(channel(), message)
     except redis.RedisError as error:
         _down_until = time.monotonic() + _RETRY_AFTER_FAILURE_SECONDS
         logger.warning("event %s not published, Redis unavailable: %s", kind, error)

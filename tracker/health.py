@@ -13,9 +13,9 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from tracker import events
+from tracker import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def database_state() -> str:
 
 def redis_state() -> str:
     try:
-        events.redis_client().ping()
+        redis_client.shared_client().ping()
     except redis.RedisError:
         return "down"
     return "ok"
@@ -43,7 +43,7 @@ def app_reports() -> dict[str, Any]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     body = {"database": database_state(), "redis": redis_state(), **app_reports()}
     healthy = body["database"] == "ok"

@@ -1,6 +1,6 @@
 """Fan-out of change events to the board's Server-Sent Events streams.
 
-Each web process holds ONE Redis pub/sub subscription (redis.asyncio) on `events.CHANNEL`, however
+Each web process holds ONE Redis pub/sub subscription (redis.asyncio) on `events.channel()`, however
 many browsers are connected to it; every open stream gets its own in-memory queue. When Redis is
 unreachable, `subscribe` raises and the stream answers 503, so browsers fall back to polling; when
 the subscription breaks later, every stream is closed and browsers reconnect or poll.
@@ -12,9 +12,8 @@ import logging
 
 import redis
 import redis.asyncio as aioredis
-from django.conf import settings
 
-from tracker import events
+from tracker import events, redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +28,17 @@ _QUEUE_SIZE = 200
 class EventFanout:
     """One subscription per process (per event loop), shared by all streams in it."""
 
-    def __init__(self, channel: str = events.CHANNEL) -> None:
-        self.channel = channel
+    def __init__(self, channel: str | None = None) -> None:
+        # None: this installation's channel, read when the subscription starts.
+        self._channel = channel
         self._queues: set[asyncio.Queue] = set()
         self._listener: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
+
+    @property
+    def channel(self) -> str:
+        return self._channel or events.channel()
 
     def _state_for_this_loop(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -58,9 +62,7 @@ class EventFanout:
         self._queues.discard(queue)
 
     async def _start_listener(self) -> asyncio.Task:
-        client = aioredis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, health_check_interval=30
-        )
+        client = redis_client.async_client()
         pubsub = client.pubsub()
         try:
             await pubsub.subscribe(self.channel)

@@ -22,6 +22,15 @@ NO_REQUEST = "-"
 _ACCEPTED_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 _current_request_id: ContextVar[str] = ContextVar("request_id", default=NO_REQUEST)
+# Set by tracker.middleware.client_disconnect in the task that serves the request; gunicorn writes
+# its access line from that same task once the application returns.
+_client_disconnected: ContextVar[bool] = ContextVar("client_disconnected", default=False)
+# The access log's status for a request the client abandoned before any answer (nginx's code).
+CLIENT_CLOSED_REQUEST = 499
+
+
+def mark_client_disconnected() -> None:
+    _client_disconnected.set(True)
 
 
 def current_request_id() -> str:
@@ -55,6 +64,10 @@ class RequestIdFilter(logging.Filter):
         request_id = current_request_id()
         # gunicorn's access line: its arguments are the request's atoms, response headers included.
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
+            if _client_disconnected.get():
+                # gunicorn counts a request that got no answer as a 500; the client left first.
+                record.args = {**record.args, "s": CLIENT_CLOSED_REQUEST}
+                record.client_disconnected = True
             request_id = record.args.get(_ACCESS_RESPONSE_ID_ATOM, request_id)
             record.status = record.args.get("s")
             record.duration_ms = record.args.get("M")
@@ -99,5 +112,7 @@ def logging_config(level: str) -> dict[str, Any]:
             "django": {"handlers": ["stdout"], "level": level, "propagate": False},
             "gunicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            # django-axes announces itself at start-up of every process and command: noise.
+            "axes.apps": {"level": "WARNING"},
         },
     }

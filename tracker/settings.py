@@ -5,7 +5,9 @@ Everything that differs between a laptop and production comes from the environme
 let a fresh checkout run with no setup: SQLite in `data/tasks.db`, Redis optional.
 """
 
+import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "django_rq",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp",
+    "axes",
     # The product, one room each (README "Where things live").
     "tasks",
     "notifications",
@@ -106,8 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Views that need Redis (the RQ dashboard) answer 503 while it is down, not 500.
     "tracker.middleware.unavailable.RedisUnavailableMiddleware",
-    # 429 for login posts over the limit; after sessions, before the login view runs.
-    "accounts.throttling.LoginThrottleMiddleware",
+    # django-axes: turns a locked-out login into its 429 (accounts.lockout); after authentication.
+    "axes.middleware.AxesMiddleware",
     # Innermost, so it sees a database error raised by any view or middleware above as a 503.
     "tracker.middleware.unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -182,6 +185,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # REDIS_HOST is the original's variable; REDIS_URL wins when both are set.
 _redis_host = env.str("REDIS_HOST", default="localhost")
 REDIS_URL = env.str("REDIS_URL", default=f"redis://{_redis_host}:6379/0")
+
+# Every Redis key and channel starts with this (tracker.redis_client), so installations sharing a
+# Redis keep apart: pub/sub ignores the database number, so even /0 and /1 would hear each other's
+# events. The default is derived from the database, which every process of one installation (web,
+# reminder loop, RQ workers) shares and two installations never do.
+_database_identity = (
+    _db["NAME"]
+    if _db["ENGINE"] == "tracker.db.sqlite3"
+    else f"{_db.get('HOST') or 'localhost'}:{_db.get('PORT') or 5432}/{_db['NAME']}"
+)
+REDIS_KEY_PREFIX = env.str(
+    "REDIS_KEY_PREFIX",
+    default=f"status-tracker:{hashlib.sha256(str(_database_identity).encode()).hexdigest()[:12]}:",
+)
 
 RQ_QUEUES = {
     "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300},
@@ -258,12 +275,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.PublicReadAuthenticatedWrite"],
-    "DEFAULT_PARSER_CLASSES": [
-        "tracker.api.parsers.JSONParser",
-        # The browsable API's HTML forms.
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: any other body is a 415, as the README promises (the original took JSON alone). The
+    # browsable API still writes, through its "Raw data" form, which sends JSON; it shows no HTML form.
+    "DEFAULT_PARSER_CLASSES": ["tracker.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -286,6 +300,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: ReDoc's own (Montserrat, Roboto) would come from Google Fonts
+    # (templates/drf_spectacular/redoc.html drops that link).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
@@ -334,30 +358,38 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 
 # --- Throttling ---------------------------------------------------------------------------------
-# Rate limits (tracker.throttling): API writes per person (per address for the static token), and
-# login form posts per address on /accounts/login/, /admin/login/ and /api-auth/login/. Over the
-# limit: 429 with Retry-After. Rates are "<count>/<second|minute|hour|day>" over a sliding window;
-# empty turns a limit off. The write rate is far above what a person on the board or a script does.
+# API writes per person (per address for the static token), tracker.throttling. Over the limit: 429
+# with Retry-After. Rates are "<count>/<second|minute|hour|day>" over a sliding window; empty turns
+# the limit off. The rate is far above what a person on the board or a script does. Counts are kept
+# in Redis so every worker process and container shares them (local memory would give each gunicorn
+# worker its own count, the database cache would add a write to every request); while Redis is down
+# each process counts in its own memory (tracker.throttling.FailoverCounts): limits stay, nothing
+# fails or waits.
 THROTTLE_RATES = {
     "write": env.str("THROTTLE_WRITE_RATE", default="600/minute") or None,
-    "login": env.str("THROTTLE_LOGIN_RATE", default="10/minute") or None,
 }
-LOGIN_THROTTLE_PATHS = ["/accounts/login/", "/admin/login/", "/api-auth/login/"]
-# Counts are kept in Redis so every worker process and container shares them; local memory would
-# give each gunicorn worker its own count (N workers, N times the limit), the database cache would
-# add a write to every request (SQLite's one writer). While Redis is down each process counts in its
-# own memory (tracker.throttling.FailoverRedisCache): limits stay, nothing fails or waits.
-THROTTLE_CACHE = "throttle"
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    THROTTLE_CACHE: {
-        "BACKEND": "tracker.throttling.FailoverRedisCache",
-        "LOCATION": REDIS_URL,
-        # A down Redis costs a quarter second once per process (then 5 s of local counting).
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-    },
-}
-THROTTLE_KEY_PREFIX = env.str("THROTTLE_KEY_PREFIX", default="status-tracker:")
+THROTTLE_KEY_PREFIX = env.str("THROTTLE_KEY_PREFIX", default=REDIS_KEY_PREFIX)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Failed logins (django-axes): after LOGIN_FAILURE_LIMIT failures for one username, or from one
+# address, logins for it are refused with a 429 for LOGIN_LOCKOUT_MINUTES, on every login page
+# (/accounts/login/, /admin/login/, /api-auth/login/: all go through django.contrib.auth). Only
+# failures count, so an office behind one address is not locked out by its people logging in; a
+# success clears that username's failures. Attempts are rows in the database (axes' default handler),
+# shared by every process and kept while Redis is down.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+# Successful logins and logouts are not recorded (a row per login, never cleaned up).
+AXES_DISABLE_ACCESS_LOG = True
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 # Proxies in front of the app that append to X-Forwarded-For (1 behind Traefik). The client address
 # is taken that many entries from the right; 0 ignores the header, which a client could forge.
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)

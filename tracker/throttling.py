@@ -1,25 +1,30 @@
-"""Rate limits: API writes per caller, and login attempts per client address.
+"""Rate limits on API writes, per caller (login attempts are django-axes', see accounts/lockout.py).
 
-Counts live in the `throttle` cache (settings.CACHES): Redis, so that every gunicorn worker and every
-container behind the same Redis shares one count. Redis is a helper here, never a dependency: while
-it is down, `FailoverRedisCache` counts in this process's memory instead, so limits still hold (per
-process) and no request fails or waits on a dead connection.
+Counts live in Redis, so that every gunicorn worker and every container behind the same Redis shares
+one count, under this installation's key prefix (tracker.redis_client). Redis is a helper here, never
+a dependency: while it is down, `FailoverCounts` counts in this process's memory instead, so limits
+still hold (per process) and no request fails or waits on a dead connection.
+
+One `FailoverCounts` serves the whole process. Django's `caches[...]` would not do: it gives each
+thread its own cache object, and gunicorn's ASGI worker runs every request in a new thread, so each
+request opened its own Redis pool and, with Redis down, started from an empty local count (no limit).
 
 Rates come from settings.THROTTLE_RATES at request time (the `# --- Throttling ---` block of
 tracker/settings.py), so a deployment or a test can change them without reloading anything.
 """
 
+import json
 import logging
+import math
 import time
 
 import redis
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
+
+from tracker import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -28,18 +33,17 @@ logger = logging.getLogger(__name__)
 REDIS_RETRY_SECONDS = 5.0
 
 
-class FailoverRedisCache(RedisCache):
-    """Django's Redis cache for get/set/delete, falling back to local memory while Redis is down.
+class FailoverCounts:
+    """The throttles' store: get/set/delete as DRF's throttles use them, on the shared Redis client,
+    falling back to this process's memory while Redis is down.
 
-    Only what the throttles use is guarded; the counts kept locally during an outage are dropped
-    when Redis answers again (a client gets a fresh window, never a wrong 429).
+    Values are JSON (a throttle's history is a list of timestamps). The counts kept locally during
+    an outage are dropped when Redis answers again (a client gets a fresh window, never a wrong 429).
     """
 
-    def __init__(self, server: str, params: dict) -> None:
-        super().__init__(server, params)
-        self._local = LocMemCache(
-            f"throttle-fallback-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 10_000}}
-        )
+    def __init__(self) -> None:
+        # LocMemCache is thread-safe; one per process, shared by every request thread.
+        self._local = LocMemCache("throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
         self._redis_down_until = 0.0
 
     def _redis_available(self) -> bool:
@@ -50,32 +54,43 @@ class FailoverRedisCache(RedisCache):
             logger.warning("throttle counts kept in process memory, Redis unavailable: %s", error)
         self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
 
-    def get(self, key: str, default: object = None, version: int | None = None) -> object:
+    def get(self, key: str, default: object = None) -> object:
         if self._redis_available():
             try:
-                return super().get(key, default, version)
+                stored = redis_client.shared_client().get(key)
+                return default if stored is None else json.loads(stored)
             except redis.RedisError as error:
                 self._redis_failed(error)
-        return self._local.get(key, default, version)
+            except ValueError:
+                return default  # not ours: start the count again
+        return self._local.get(key, default)
 
-    def set(
-        self, key: str, value: object, timeout: float | None = DEFAULT_TIMEOUT, version=None
-    ) -> None:
+    def set(self, key: str, value: object, timeout: float) -> None:
         if self._redis_available():
             try:
-                return super().set(key, value, timeout, version)
+                redis_client.shared_client().set(
+                    key, json.dumps(value), ex=max(1, math.ceil(timeout))
+                )
+                return
             except redis.RedisError as error:
                 self._redis_failed(error)
-        self._local.set(key, value, timeout, version)
+        self._local.set(key, value, timeout)
 
-    def delete(self, key: str, version: int | None = None) -> bool:
-        self._local.delete(key, version)
+    def delete(self, key: str) -> None:
+        self._local.delete(key)
         if self._redis_available():
             try:
-                return super().delete(key, version)
+                redis_client.shared_client().delete(key)
             except redis.RedisError as error:
                 self._redis_failed(error)
-        return False
+
+    def forget(self) -> None:
+        """Drop local counts and any remembered outage (tests)."""
+        self._local.clear()
+        self._redis_down_until = 0.0
+
+
+counts = FailoverCounts()
 
 
 class SettingsRateThrottle(SimpleRateThrottle):
@@ -86,9 +101,7 @@ class SettingsRateThrottle(SimpleRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
 
-    @property
-    def cache(self):
-        return caches[settings.THROTTLE_CACHE]
+    cache = counts
 
     def get_rate(self) -> str | None:
         return settings.THROTTLE_RATES.get(self.scope)

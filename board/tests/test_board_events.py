@@ -50,7 +50,7 @@ def test_stream_delivers_a_published_event(redis_connection):
         _, stream = await open_stream()
         await next_chunk(stream)
         redis_connection.publish(
-            events.CHANNEL, json.dumps({"type": "task.updated", "data": {"marker": marker}})
+            events.channel(), json.dumps({"type": "task.updated", "data": {"marker": marker}})
         )
         while marker not in (chunk := await next_chunk(stream)):
             pass  # events published by other tests on the shared channel

@@ -7,6 +7,8 @@ import sys
 import threading
 from pathlib import Path
 
+from django.conf import settings
+
 from tracker.tests.servers import current_database_url
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -21,6 +23,7 @@ def django_env(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": "x" * 50,
         "DATABASE_URL": current_database_url(),
         "REDIS_URL": NO_REDIS_URL,
+        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
         "LOG_LEVEL": "INFO",
     }
     env.update(overrides)

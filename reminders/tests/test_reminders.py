@@ -23,7 +23,7 @@ from reminders.sweep import (
     send_due_reminders,
 )
 from reminders.tests.reminder_processes import Process, django_env
-from tasks.models import Task, TaskStatus
+from tasks.models import MIN_INTERVAL_MINUTES, Task, TaskStatus
 from tasks.services import task_create, task_update
 
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
@@ -142,6 +142,27 @@ def test_reminders_keep_their_cadence_over_several_intervals():
         if send_due_reminders(now=T0 + minutes(minute))
     ]
     assert fired_at == [T0 + minutes(10), T0 + minutes(20), T0 + minutes(30), T0 + minutes(40)]
+
+
+@pytest.mark.django_db
+def test_a_task_at_the_floor_is_rescheduled_strictly_after_the_pass_and_not_reclaimed_by_it():
+    task = in_progress(interval=MIN_INTERVAL_MINUTES)
+    due_at = task.next_reminder_at
+    assert send_due_reminders(now=due_at, batch_size=1) == 1  # one batch per task: no second look
+    task.refresh_from_db()
+    assert task.next_reminder_at == due_at + timedelta(seconds=1)
+    assert send_due_reminders(now=due_at) == 0
+
+
+@pytest.mark.django_db
+def test_a_live_pass_stamps_and_reschedules_from_the_batch_clock():
+    make_due_tasks(3, due_at=datetime.now(UTC) - minutes(1), interval=1)
+    before = datetime.now(UTC)
+    assert send_due_reminders(batch_size=2) == 3
+    assert all(sent >= before for sent in Notification.objects.values_list("created_at", flat=True))
+    for task in Task.objects.all():
+        assert task.next_reminder_at == task.last_ping + minutes(1)
+        assert task.last_ping >= before
 
 
 @pytest.mark.django_db

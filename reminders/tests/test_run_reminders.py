@@ -2,6 +2,7 @@
 
 import logging
 import signal
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import call_command
 
 from notifications.models import Notification
 from reminders.tests.reminder_processes import Process, django_env
-from tasks.models import Task, TaskStatus
+from tasks.models import MIN_INTERVAL_MINUTES, Task, TaskStatus
 from tasks.services import task_create
 
 
@@ -94,7 +95,7 @@ def test_a_task_change_wakes_the_loop_through_redis(redis_connection):
     loop = run_reminders("--max-sleep", "300", REDIS_URL=django_settings.REDIS_URL)
     try:
         loop.wait_for("listening for task changes")
-        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=0.001)
+        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=1 / 60)
         loop.wait_for("sent 1 reminder in")
         loop.popen.send_signal(signal.SIGTERM)
         assert loop.finish() == 0, loop.output()
@@ -108,7 +109,7 @@ def test_without_redis_the_loop_still_finds_new_work_by_its_timer():
     loop = run_reminders("--max-sleep", "1")  # REDIS_URL points where nothing listens
     try:
         loop.wait_for("Redis unavailable, reminders run by timer only")
-        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=0.001)
+        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=1 / 60)
         loop.wait_for("sent 1 reminder in")
         loop.popen.send_signal(signal.SIGTERM)
         assert loop.finish() == 0, loop.output()
@@ -127,7 +128,7 @@ def test_the_loop_recovers_without_restart_when_the_database_comes_back(tmp_path
         for script in (
             "from django.core.management import call_command; call_command('migrate', verbosity=0)",
             "from tasks.services import task_create; "
-            "task_create(name='Back', status='in_progress', interval_minutes=0.001)",
+            "task_create(name='Back', status='in_progress', interval_minutes=1 / 60)",
         ):
             setup = Process(["-c", f"import django; django.setup(); {script}"], env)
             assert setup.finish() == 0, setup.output()
@@ -148,3 +149,60 @@ def test_database_outage_is_logged_and_retried_without_exiting():
         assert loop.finish() == 0, loop.output()
     finally:
         loop.kill()
+
+
+FLOOR_TASKS = 1000
+
+
+def reminder_times(task: Task) -> list[datetime]:
+    return list(
+        Notification.objects.filter(task=task)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thousand_tasks_at_the_floor_do_not_starve_a_normal_reminder():
+    # The attack: many tasks reminded every second (the floor) beside one ordinary task.
+    # Every pass must end (it never re-claims what it rescheduled) so the ordinary one stays on time.
+    loop = run_reminders("--max-sleep", "1")
+    try:
+        loop.wait_for("Redis unavailable")  # the loop is up
+        now = datetime.now(UTC)
+        Task.objects.bulk_create(
+            Task(
+                name=f"flood {n}",
+                status=TaskStatus.IN_PROGRESS,
+                interval_minutes=MIN_INTERVAL_MINUTES,
+                last_ping=now,
+                next_reminder_at=now + timedelta(seconds=1),
+            )
+            for n in range(FLOOR_TASKS)
+        )
+        normal = task_create(name="Normal", status=TaskStatus.IN_PROGRESS, interval_minutes=0.05)
+        first_due = normal.next_reminder_at
+        deadline = time.monotonic() + 60
+        while len(reminder_times(normal)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        loop.popen.send_signal(signal.SIGTERM)
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()
+
+    sent = reminder_times(normal)
+    assert len(sent) >= 3, loop.output()
+    # Each reminder falls due an interval (3 s) after the one before; each went out within 1 s.
+    due = [first_due] + [moment + normal.interval for moment in sent[:-1]]
+    lateness = [
+        (moment - due_at).total_seconds() for moment, due_at in zip(sent, due, strict=False)
+    ]
+    assert all(0 <= late <= 1.0 for late in lateness), lateness
+    # No floor task was reminded twice within a second: no pass re-claimed what it had rescheduled.
+    flood = Notification.objects.exclude(task=normal).order_by("task_id", "created_at")
+    previous: dict[int, datetime] = {}
+    for task_id, moment in flood.values_list("task_id", "created_at"):
+        if task_id in previous:
+            assert moment - previous[task_id] >= timedelta(seconds=1)
+        previous[task_id] = moment
+    assert len(previous) == FLOOR_TASKS

@@ -43,7 +43,7 @@ def positions_from_ranks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tasks", "0001_initial"),
+        ("tasks", "0002_interval_floor"),
     ]
 
     operations = [

@@ -189,11 +189,11 @@ def test_unknown_or_malformed_id_is_404_task_not_found(anon_client, task_id):
 
 
 @pytest.mark.parametrize("path", ["/tasks", "/tasks/"])
-def test_create_answers_201_with_the_task_and_its_location(token_client, path):
+def test_create_answers_200_with_the_task_and_its_location(token_client, path):
     response = token_client.post(
         path, {"name": "Backup", "description": "db", "interval_minutes": 30}
     )
-    assert response.status_code == 201
+    assert response.status_code == 200
     task = Task.objects.get()
     assert response["Location"] == f"/tasks/{task.pk}"
     assert response.json()["name"] == "Backup"
@@ -236,7 +236,7 @@ def test_create_before_a_card_goes_just_above_it(token_client, make_task):
 
 def test_unknown_fields_are_ignored(token_client):
     response = token_client.post("/tasks/", {"name": "Backup", "owner": "bob", "id": 999})
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert response.json()["id"] != 999
 
 
@@ -508,3 +508,19 @@ def test_an_anchor_on_create_in_another_column_is_400_and_creates_nothing(
 def test_ordering_by_position_is_the_rank_order(anon_client, todo_column):
     ids = [task["id"] for task in anon_client.get("/tasks/?ordering=position").json()]
     assert ids == [task.pk for task in todo_column]
+
+
+@pytest.mark.parametrize("interval", [1e-9, 0, 0.01])
+def test_an_interval_under_one_second_is_400_saying_the_floor(token_client, make_task, interval):
+    created = token_client.post("/tasks/", {"name": "Flood", "interval_minutes": interval})
+    changed = token_client.patch(f"/tasks/{make_task().pk}", {"interval_minutes": interval})
+    for response in (created, changed):
+        assert response.status_code == 400
+        assert "at least one second" in response.json()["interval_minutes"][0]
+    assert not Task.objects.filter(name="Flood").exists()
+
+
+def test_an_interval_of_one_second_is_accepted(token_client):
+    response = token_client.post("/tasks/", {"name": "Fast", "interval_minutes": 1 / 60})
+    assert response.status_code == 200
+    assert response.json()["interval_minutes"] == 1 / 60

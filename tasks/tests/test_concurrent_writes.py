@@ -142,7 +142,7 @@ def _waiting_for_a_lock() -> bool:
 
 
 def test_deleting_a_task_while_a_sweep_reminds_it_keeps_the_reminder_unlinked():
-    task = task_create(name="Nightly backup", status="in_progress", interval_minutes=0.01)
+    task = task_create(name="Nightly backup", status="in_progress", interval_minutes=1 / 60)
     later = timezone.now() + timezone.timedelta(minutes=1)
     errors: list[BaseException] = []
 

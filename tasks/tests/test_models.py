@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tasks.models import MAX_INTERVAL_MINUTES, Task
+from tasks.models import MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,10 @@ def test_description_is_limited_to_10000_characters():
     assert "description" in error.value.message_dict
 
 
-@pytest.mark.parametrize("interval", [0, -1, MAX_INTERVAL_MINUTES + 1, math.nan, math.inf])
-def test_interval_must_be_positive_and_at_most_a_year(interval):
+@pytest.mark.parametrize(
+    "interval", [0, -1, 1e-9, 0.0166, MAX_INTERVAL_MINUTES + 1, math.nan, math.inf]
+)
+def test_interval_must_be_at_least_a_second_and_at_most_a_year(interval):
     with pytest.raises(ValidationError) as error:
         Task(name="ok", interval_minutes=interval).full_clean()
     assert "interval_minutes" in error.value.message_dict
@@ -57,6 +59,22 @@ def test_interval_must_be_positive_and_at_most_a_year(interval):
 
 def test_interval_of_exactly_one_year_is_allowed():
     Task(name="ok", interval_minutes=MAX_INTERVAL_MINUTES).full_clean()
+
+
+def test_interval_of_exactly_one_second_is_allowed():
+    Task(name="ok", interval_minutes=MIN_INTERVAL_MINUTES).full_clean()
+
+
+def test_the_interval_message_says_the_floor_in_plain_words():
+    with pytest.raises(ValidationError) as error:
+        Task(name="ok", interval_minutes=1e-9).full_clean()
+    assert "at least one second" in error.value.message_dict["interval_minutes"][0]
+
+
+def test_database_refuses_an_interval_below_one_second_even_past_validation(make_task):
+    task = make_task()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(interval_minutes=1e-9)
 
 
 def test_unknown_status_is_rejected_by_validation():

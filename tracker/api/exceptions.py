@@ -4,7 +4,7 @@ Every message says what to do about it; nothing a client sends becomes a 500.
 """
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -26,6 +26,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads request.body (its
         # default answer is a bare 400 page). Under ASGI tracker.asgi refuses most of them earlier.
         exc = RequestTooLarge(too_large_message(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+    if isinstance(exc, ObjectDoesNotExist):
+        # The row went away between get_object() and the service's locked read (a concurrent
+        # DELETE): the same 404 as if it had been gone from the start.
+        message = getattr(context.get("view"), "not_found_message", "Not found")
+        exc = exceptions.NotFound(message)
     elif isinstance(exc, DjangoValidationError):
         # A rule the services or the model enforce (full_clean) is the client's mistake: 400, not 500.
         exc = exceptions.ValidationError(as_serializer_error(exc))

@@ -21,10 +21,21 @@ _ERRORS = {
     "401": ("Missing or wrong credentials.", _DETAIL),
     "403": ("Not allowed: reads are private, or a session sent no CSRF token.", _DETAIL),
     "404": ("No such object.", _DETAIL),
+    "406": (
+        "The Accept header allows no type the API answers in: accept application/json.",
+        _DETAIL,
+    ),
     "413": ("Request body over 1 MiB.", _DETAIL),
     "415": ("Body not sent as JSON.", _DETAIL),
     "429": ("Too many requests: wait for Retry-After seconds.", _DETAIL),
     "503": ("The database is unavailable: retry after Retry-After seconds.", _DETAIL),
+}
+# Answered by gunicorn itself, before the app sees the request, as plain text: a request it cannot
+# parse, a request line over 4094 bytes (limit_request_line), a header over 8190 bytes or too many.
+_SERVER_ERRORS = {
+    "400": "A request gunicorn could not read (a malformed request line or header).",
+    "414": "URL too long: the request line is over 4094 bytes. Send long values in the body.",
+    "431": "Request headers too large: a header over 8190 bytes, or over 100 headers.",
 }
 _WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -40,17 +51,19 @@ class TrackerAutoSchema(AutoSchema):
                 code,
                 {"description": description, "content": {"application/json": {"schema": schema}}},
             )
+        for code, description in _SERVER_ERRORS.items():
+            response = responses.setdefault(code, {"description": description, "content": {}})
+            response["content"]["text/plain"] = {"schema": {"type": "string"}}
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403", "429", "503"]
-        has_query = any(p.get("in") == "query" for p in self._get_parameters())
-        if self.method in _WRITE_METHODS or has_query:
-            codes.append("400")
+        # Any request may carry a body, so 400 (a malformed or short one) and 413 apply to reads too
+        # (tracker.middleware.body_limit), as the real server answers them.
+        codes = ["400", "401", "403", "406", "413", "429", "503"]
         if "{" in self.path:
             codes.append("404")
         if self.method in _WRITE_METHODS:
-            codes += ["413", "415"]
+            codes.append("415")
         return sorted(codes)
 
     def get_auth(self) -> list[dict]:

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -55,6 +57,8 @@ def app_env(**overrides: str) -> dict[str, str]:
         "DEBUG": "false",
         "DATABASE_URL": current_database_url(),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # The test run's Redis keys and channels, so a test hears the server's events.
+        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
         "LOG_LEVEL": "WARNING",
         **overrides,
     }
@@ -90,6 +94,26 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) ->
     return send(url, headers=headers, timeout=timeout)
 
 
+def at_once(requests: list[dict]) -> list[Response | OSError]:
+    """Send each request (`send`'s keyword arguments) from its own thread, all released together."""
+    answers: list[Response | OSError] = [OSError("not sent")] * len(requests)
+    start = threading.Barrier(len(requests))
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            answers[index] = send(**requests[index])
+        except OSError as error:  # no answer at all (a reset, a timeout)
+            answers[index] = error
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
 # The image's command; a test may pass other arguments (gunicorn still reads ./gunicorn.conf.py).
 DOCUMENTED_ARGS = ("-c", "gunicorn.conf.py", "tracker.asgi:application")
 
@@ -98,7 +122,7 @@ DOCUMENTED_ARGS = ("-c", "gunicorn.conf.py", "tracker.asgi:application")
 def running_gunicorn(
     env: dict[str, str], log_path: Path, args: tuple[str, ...] = DOCUMENTED_ARGS
 ) -> Iterator[str]:
-    """Serve the app with the repo's gunicorn.conf.py and one worker; yields the base URL."""
+    """Serve the app with the repo's gunicorn.conf.py (one worker unless WEB_CONCURRENCY); the base URL."""
     port = free_port()
     with open(log_path, "w") as log:
         server = subprocess.Popen(

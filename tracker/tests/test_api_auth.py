@@ -41,13 +41,13 @@ def test_write_with_wrong_scheme_or_token_is_401(settings, authorization):
 
 
 def test_write_with_static_token_is_allowed(token_client):
-    assert token_client.post("/tasks/", NEW_TASK).status_code == 201
+    assert token_client.post("/tasks/", NEW_TASK).status_code == 200
 
 
 def test_static_token_scheme_is_case_insensitive(settings):
     settings.API_AUTH_TOKEN = "test-static-token"
     response = client_with("bearer test-static-token").post("/tasks/", NEW_TASK)
-    assert response.status_code == 201
+    assert response.status_code == 200
 
 
 def test_empty_api_auth_token_disables_the_static_token(settings):
@@ -67,7 +67,7 @@ def test_static_token_prefix_is_not_enough(settings):
 @pytest.mark.parametrize("scheme", ["Bearer", "Token"])
 def test_user_token_is_accepted_under_both_schemes(user, scheme):
     key = Token.objects.create(user=user).key
-    assert client_with(f"{scheme} {key}").post("/tasks/", NEW_TASK).status_code == 201
+    assert client_with(f"{scheme} {key}").post("/tasks/", NEW_TASK).status_code == 200
 
 
 def test_token_of_an_inactive_user_is_401(user):
@@ -80,7 +80,7 @@ def test_token_of_an_inactive_user_is_401(user):
 def test_user_token_works_when_the_static_token_is_disabled(settings, user):
     settings.API_AUTH_TOKEN = ""
     key = Token.objects.create(user=user).key
-    assert client_with(f"Bearer {key}").post("/tasks/", NEW_TASK).status_code == 201
+    assert client_with(f"Bearer {key}").post("/tasks/", NEW_TASK).status_code == 200
 
 
 # --- sessions -----------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def logged_in_client(user) -> tuple[APIClient, str]:
 def test_session_write_with_csrf_token_is_allowed(user):
     client, csrf_token = logged_in_client(user)
     response = client.post("/tasks/", NEW_TASK, HTTP_X_CSRFTOKEN=csrf_token)
-    assert response.status_code == 201
+    assert response.status_code == 200
 
 
 def test_session_write_without_csrf_token_is_403(user):

@@ -1,9 +1,11 @@
 """Schema fuzzing: schemathesis sends generated requests to every operation of our own /api/schema/.
 
-In-process through Django's WSGI application, on the test database, authenticated with the static
-token. Every response must be documented (status code, content type, body schema) and none may be a
-5xx. Valid and invalid requests are both generated; half of the path ids point at real rows, so
-writes reach the services rather than stopping at a 404.
+Twice: in-process through Django's WSGI application, and through the real server (gunicorn with
+gunicorn.conf.py, as shipped), which answers some requests itself before the app sees them (414 for
+an overlong URL). Both on the test database, authenticated with the static token. Every response
+must be documented (status code, content type, body schema) and none may be a 5xx. Valid and invalid
+requests are both generated; half of the path ids point at real rows, so writes reach the services
+rather than stopping at a 404.
 
 Two of schemathesis's checks are left out on purpose: `positive_data_acceptance` and
 `negative_data_rejection` judge how strict the API is about input, and it is lenient by design where
@@ -18,9 +20,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.transport.requests import REQUESTS_TRANSPORT
 
 from notifications.models import Notification
 from tasks.models import Task
+from tracker.tests.servers import app_env, running_gunicorn
 from tracker.wsgi import application
 
 # Per operation; ten operations with both generation modes stay well under a minute.
@@ -38,7 +42,6 @@ def _with_existing_id(path_parameters: dict, table: str, index: int) -> dict:
     return {**path_parameters, "id": ids[index]} if index < len(ids) else path_parameters
 
 
-@schema.hook
 def flatmap_path_parameters(context, path_parameters: dict | None) -> st.SearchStrategy:
     if not path_parameters or "id" not in path_parameters:
         return st.just(path_parameters)
@@ -47,6 +50,17 @@ def flatmap_path_parameters(context, path_parameters: dict | None) -> st.SearchS
     return st.integers(min_value=0, max_value=5).map(
         lambda index: _with_existing_id(path_parameters, table, index)
     )
+
+
+schema.hook(flatmap_path_parameters)
+
+
+@pytest.fixture(scope="module")
+def live_url(django_db_setup, tmp_path_factory):
+    """The real server on the test database; no write limit (the fuzzer writes fast)."""
+    env = app_env(API_AUTH_TOKEN=TOKEN, THROTTLE_WRITE_RATE="")
+    with running_gunicorn(env, tmp_path_factory.mktemp("fuzz") / "gunicorn.log") as base_url:
+        yield base_url
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +100,39 @@ def test_every_operation_answers_as_documented_and_never_5xx(case):
     )
     # Whatever was sent, the database still holds only valid tasks.
     assert not Task.objects.exclude(status__in=["todo", "in_progress", "done"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_real_server_answers_as_documented_and_never_5xx(case, live_url):
+    # The same generated cases, sent over HTTP to gunicorn instead of into the WSGI application.
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    response = REQUESTS_TRANSPORT.send(case, base_url=live_url, headers=headers, timeout=30)
+    case.validate_response(
+        response,
+        headers=headers,
+        excluded_checks=[positive_data_acceptance, negative_data_rejection],
+    )
+    assert not Task.objects.exclude(status__in=["todo", "in_progress", "done"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("method", "path"), [("PUT", "/tasks/{id}/"), ("PATCH", "/tasks/{id}/")])
+def test_an_overlong_url_gets_the_documented_414(live_url, method, path):
+    # The original's query-parameter form of PUT and PATCH invites long URLs; gunicorn refuses them.
+    case = schema[path][method].Case(
+        path_parameters={"id": _existing_ids["tasks"][0]}, query={"name": "x" * 5000}
+    )
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    response = REQUESTS_TRANSPORT.send(case, base_url=live_url, headers=headers, timeout=30)
+    assert response.status_code == 414
+    case.validate_response(
+        response,
+        headers=headers,
+        excluded_checks=[positive_data_acceptance, negative_data_rejection],
+    )

@@ -1,7 +1,7 @@
 """`manage.py run_reminders`: the reminder loop (the sweep itself is reminders.sweep).
 
 Each pass sends what is due, then the loop sleeps until the next reminder falls due (at most
---max-sleep seconds), waking early when a task changes (Redis pub/sub on tracker.events.CHANNEL).
+--max-sleep seconds), waking early when a task changes (Redis pub/sub on tracker.events.channel()).
 Without Redis it runs by its timer alone. SIGTERM/SIGINT finish the batch in hand and exit 0. A failing
 pass (database down, a bug) is logged and retried with a growing pause, never a crash or a busy loop.
 """
