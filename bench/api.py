@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/api.py [--port 8100] [--seconds 3] [--connections 8] [--workers 2]
 
-Starts the app under gunicorn (gunicorn.conf.py: the ASGI worker) on a fresh SQLite database in a
-temporary directory, with bench.settings adding /bench/hello. Loads 100 tasks (and the completion
+Starts the app's server (tracker.tests.servers: gunicorn.conf.py, the ASGI worker) on a fresh SQLite
+database in a temporary directory, with bench.settings adding /bench/hello. Loads 100 tasks (and the completion
 notifications of the done ones), then drives each endpoint with wrk for a few seconds and prints
 requests/s and the ratio to hello-world. Target: the list of 100 tasks at least half the hello rate.
 Needs wrk (Debian: apt-get install wrk). Bounded: about 40 s in all, and it stops the server itself.
@@ -13,18 +13,18 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from statistics import median
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from tracker.tests.servers import running_server  # noqa: E402 (after the path is set)
+
 PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
-GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
 TOKEN = "bench-static-token"  # noqa: S105 (a throwaway server on loopback)
 TASKS = 100
 LIST_TARGET = 0.5  # the list of 100 tasks at least half the hello-world rate
@@ -53,20 +53,6 @@ wrk.body = '{{"name": "Benchmark task", "interval_minutes": 30}}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {TOKEN}"
 """
-
-
-def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn exited with {server.returncode} before answering")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"gunicorn did not answer {url} within {timeout:.0f} s")
 
 
 def server_cpu_seconds(master_pid: int) -> float:
@@ -120,8 +106,6 @@ def main() -> None:
         # Events go nowhere: the benchmark measures the API, not Redis.
         "REDIS_URL": "redis://127.0.0.1:1/0",
         "LOG_LEVEL": "WARNING",
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "WEB_CONCURRENCY": str(args.workers),
     }
     run = {"cwd": BASE_DIR, "env": env, "check": True}
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], **run)
@@ -129,17 +113,9 @@ def main() -> None:
     post_script = workdir / "post.lua"
     post_script.write_text(POST_SCRIPT)
 
-    base = f"http://127.0.0.1:{args.port}"
-    log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
-    server = subprocess.Popen(
-        [GUNICORN, "-c", "gunicorn.conf.py", "tracker.asgi:application"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until_up(f"{base}/bench/hello", server)
+    server_log = workdir / "server.log"
+    with running_server(env, server_log, workers=args.workers, port=args.port) as server:
+        base = server.url
         for path in READS.values():  # warm up every worker and code path
             wrk(base + path, 1, args.connections, server.pid)
         # Rounds that interleave the baseline with the endpoints, so that a burst of other load on
@@ -150,13 +126,6 @@ def main() -> None:
                 samples[name].append(wrk(base + path, args.seconds, args.connections, server.pid))
         # Last, so that every list above saw exactly 100 tasks.
         post = wrk(base + "/tasks/", args.seconds, args.connections, server.pid, str(post_script))
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
     shutil.rmtree(workdir, ignore_errors=True)
 
     results = {

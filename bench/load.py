@@ -22,22 +22,18 @@ from bench.reliability import (  # noqa: E402 (after the path is set)
     Workspace,
     add_common_arguments,
     check_tasks_and_reminders,
-    completion_count,
     figures,
     log,
     print_figures,
     run_clients,
+    run_on_each_database,
 )
 
 
 def run(args, database: str) -> bool:
     with Workspace(args, database) as workspace:
         app = workspace.app
-        log(f"{database}: migrating and seeding in {workspace.workdir}")
-        tokens = app.prepare(args.clients)
-        app.start_web()
-        app.start_worker()
-        baseline = completion_count(app)
+        tokens, baseline = app.start(args.clients)
         log(f"{database}: {args.clients} clients for {args.duration:.0f} s")
         clients, seconds = run_clients(tokens, app.port, args.duration)
         log(f"{database}: checking what was written")
@@ -56,10 +52,7 @@ def run(args, database: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(parser)
-    args = parser.parse_args()
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = [run(args, database) for database in databases]
-    sys.exit(0 if all(results) else 1)
+    run_on_each_database(parser.parse_args(), run)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from reminders.sweep import (
     send_due_reminders,
     through_due_index,
 )
+from reminders.tests.reminder_factories import make_due_tasks
 from reminders.tests.reminder_processes import Process, django_env
 from tasks.models import Task, TaskStatus
 from tasks.services import task_create, task_update
@@ -39,22 +40,6 @@ pytestmark = pytest.mark.usefixtures("own_pass_record")
 
 def in_progress(name: str = "Deploy", interval: float = 10, now: datetime = T0) -> Task:
     return task_create(name=name, status=TaskStatus.IN_PROGRESS, interval_minutes=interval, now=now)
-
-
-def make_due_tasks(count: int, *, due_at: datetime = T0, interval: float = 60) -> list[int]:
-    """Many in-progress tasks already due at `due_at`, inserted in one statement."""
-    pinged = due_at - minutes(interval)
-    Task.objects.bulk_create(
-        Task(
-            name=f"task {n}",
-            status=TaskStatus.IN_PROGRESS,
-            interval_minutes=interval,
-            last_ping=pinged,
-            next_reminder_at=due_at,
-        )
-        for n in range(count)
-    )
-    return list(Task.objects.values_list("id", flat=True))
 
 
 def reminders_per_task() -> dict[int, int]:
@@ -150,14 +135,14 @@ def test_reminders_keep_their_cadence_over_several_intervals():
 
 @pytest.mark.django_db
 def test_a_pass_sends_every_due_reminder_across_batches():
-    task_ids = make_due_tasks(25)
+    task_ids = make_due_tasks(25, due_at=T0)
     assert send_due_reminders(now=T0, batch_size=10) == 25
     assert reminders_per_task() == dict.fromkeys(task_ids, 1)
 
 
 @pytest.mark.django_db
 def test_a_stop_request_finishes_the_batch_in_hand_and_leaves_the_rest_due():
-    make_due_tasks(5)
+    make_due_tasks(5, due_at=T0)
     assert send_due_reminders(now=T0, batch_size=2, should_stop=lambda: True) == 2
     assert due_tasks(T0).count() == 3
 
@@ -165,7 +150,7 @@ def test_a_stop_request_finishes_the_batch_in_hand_and_leaves_the_rest_due():
 @pytest.mark.django_db
 @pytest.mark.parametrize("due_count", [1, 60])
 def test_a_batch_costs_the_same_queries_whatever_the_count(due_count, django_assert_num_queries):
-    make_due_tasks(due_count)
+    make_due_tasks(due_count, due_at=T0)
     # exists, then one batch: savepoint, claim, insert reminders, reschedule, release.
     with django_assert_num_queries(6):
         assert send_due_reminders(now=T0, batch_size=100) == due_count
@@ -191,7 +176,7 @@ def query_plan(tasks) -> str:
 
 @pytest.mark.django_db
 def test_the_due_query_reads_the_partial_index():
-    make_due_tasks(3)
+    make_due_tasks(3, due_at=T0)
     assert "task_due_reminder_idx" in query_plan(through_due_index(due_tasks(T0)[:100]))
 
 
@@ -215,7 +200,7 @@ def test_seconds_until_next_reminder_is_capped_and_never_negative():
 
 @pytest.mark.django_db
 def test_healthz_shows_the_last_pass(client, redis_connection):
-    make_due_tasks(2)
+    make_due_tasks(2, due_at=T0)
     send_due_reminders(now=T0)
     reminders = client.get("/healthz").json()["reminders"]
     assert reminders["last_pass_at"] == T0.isoformat()
