@@ -6,7 +6,7 @@ benches in bench/): `running_server()` picks a free port, starts the process, wa
 is served; change the serving shape there and every test and bench follows.
 
 Importable without Django set up (the benches run it from a plain script): only
-`current_database_url()` and `app_env()` need the test database.
+`current_database_url()`, `app_env()` and `script_env()` need the test database.
 """
 
 import os
