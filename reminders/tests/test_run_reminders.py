@@ -78,11 +78,12 @@ def test_a_stop_signal_while_waiting_exits_zero(stop_signal):
 
 
 def remind_a_new_task_then_stop(loop: Process, *, ready: str) -> None:
-    """Once `loop` logs `ready`: create a task due at once, wait for its reminder, SIGTERM the loop
+    """Once `loop` logs `ready`: create a task due in 3 s, wait for its reminder, SIGTERM the loop
     and check it exits 0."""
     try:
         loop.wait_for(ready)
-        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=0.001)
+        # Not sooner: the SIGTERM must land before the second reminder falls due, on a busy machine too.
+        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=0.05)
         loop.wait_for("sent 1 reminder in")
         loop.popen.send_signal(signal.SIGTERM)
         assert loop.finish() == 0, loop.output()
