@@ -78,6 +78,8 @@ def wrk(
     if re.search(r"Non-2xx or 3xx responses|Socket errors", output):
         sys.exit(f"wrk saw failures for {url}:\n{output}")
     requests = int(re.search(r"(\d+) requests in", output).group(1))
+    if requests == 0:
+        sys.exit(f"wrk completed no request to {url} in {seconds} s:\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     return rate, cpu_used * 1000 / requests
 
@@ -114,7 +116,9 @@ def main() -> None:
     post_script.write_text(POST_SCRIPT)
 
     server_log = workdir / "server.log"
-    with running_server(env, server_log, workers=args.workers, port=args.port) as server:
+    with running_server(
+        env, server_log, workers=args.workers, port=args.port, ready_path=READS[HELLO]
+    ) as server:
         base = server.url
         for path in READS.values():  # warm up every worker and code path
             wrk(base + path, 1, args.connections, server.pid)

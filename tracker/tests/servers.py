@@ -2,7 +2,7 @@
 
 The one place that starts the app as a server (tests in tracker/tests and browser_tests, and the
 benches in bench/): `running_server()` picks a free port, starts the process, waits until
-`/healthz` answers, yields a `Server` (its `url`), and stops it. `server_command()` says how the app
+`/healthz` (or another path) answers, yields a `Server` (its `url`), and stops it. `server_command()` says how the app
 is served; change the serving shape there and every test and bench follows.
 
 Importable without Django set up (the benches run it from a plain script): only
@@ -161,11 +161,13 @@ def start_server(
     workers: int = 1,
     settings_module: str | None = None,
     port: int | None = None,
+    ready_path: str = "/healthz",
     timeout: float = 60,
 ) -> Server:
     """Start the app with `env` (the whole environment) on a free loopback port (or `port`), with
     `workers` worker processes and, if given, DJANGO_SETTINGS_MODULE=`settings_module`; returns once
-    /healthz answers. Raises ServerFailed, with the log, if it exits or does not answer in `timeout`."""
+    `ready_path` answers. Raises ServerFailed, with the log, if it exits or does not answer within
+    `timeout` seconds."""
     port = port or free_port()
     command, serving_env = server_command(port=port, workers=workers)
     full_env = {**env, **serving_env}
@@ -183,7 +185,7 @@ def start_server(
         )
     server = Server(f"http://127.0.0.1:{port}", port, process, log_path)
     try:
-        _wait_until_up(server, timeout)
+        _wait_until_up(server, ready_path, timeout)
     except BaseException:
         stop_server(server)
         raise
@@ -191,7 +193,7 @@ def start_server(
     return server
 
 
-def _wait_until_up(server: Server, timeout: float) -> None:
+def _wait_until_up(server: Server, ready_path: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if server.process.poll() is not None:
@@ -200,7 +202,7 @@ def _wait_until_up(server: Server, timeout: float) -> None:
                 + server.log()
             )
         try:
-            get(f"{server.url}/healthz", timeout=2)  # any answer, even a 503, means it serves
+            get(server.url + ready_path, timeout=2)  # any answer, even a 503, means it serves
             return
         except OSError:
             if time.monotonic() > deadline:
