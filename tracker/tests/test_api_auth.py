@@ -227,29 +227,33 @@ def _session_with_forged_csrf(settings, user) -> APIClient:
     return client
 
 
-# Refused as not authenticated: 401 with WWW-Authenticate: Bearer.
-NOT_AUTHENTICATED: dict[str, Callable] = {
-    "no header": _no_header,
-    "empty header": _empty_header,
-    "Basic scheme": _basic_scheme,
-    "token without scheme": _static_token_without_scheme,
-    "token under wrong scheme": _static_token_under_wrong_scheme,
-    "Bearer without a token": _bearer_without_token,
-    "Bearer with two words": _bearer_with_two_words,
-    "wrong token": _wrong_token,
-    "static token prefix": _static_token_prefix,
-    "static token, API_AUTH_TOKEN unset": _static_token_when_unset,
-    "static token, API_AUTH_TOKEN empty": _static_token_when_empty,
-    "empty bearer, API_AUTH_TOKEN empty": _empty_bearer_when_token_empty,
-    "revoked user token": _revoked_user_token,
-    "deactivated user's token": _token_of_deactivated_user,
-}
+def assert_csrf_refused(response) -> None:
+    assert response.status_code == 403, response.content
+    assert "CSRF" in response.json()["detail"]
 
-# A logged-in session without a valid CSRF token: 403 naming CSRF.
-SESSIONS_WITHOUT_CSRF: dict[str, Callable] = {
-    "session without CSRF": _session_without_csrf,
-    "session holding the CSRF cookie, no header": _session_holding_the_csrf_cookie_without_the_header,
-    "session with forged CSRF": _session_with_forged_csrf,
+
+# name -> (the client, how it is refused: 401 not authenticated, or 403 for a session without CSRF)
+CREDENTIALS: dict[str, tuple[Callable, Callable]] = {
+    "no header": (_no_header, assert_rejected),
+    "empty header": (_empty_header, assert_rejected),
+    "Basic scheme": (_basic_scheme, assert_rejected),
+    "token without scheme": (_static_token_without_scheme, assert_rejected),
+    "token under wrong scheme": (_static_token_under_wrong_scheme, assert_rejected),
+    "Bearer without a token": (_bearer_without_token, assert_rejected),
+    "Bearer with two words": (_bearer_with_two_words, assert_rejected),
+    "wrong token": (_wrong_token, assert_rejected),
+    "static token prefix": (_static_token_prefix, assert_rejected),
+    "static token, API_AUTH_TOKEN unset": (_static_token_when_unset, assert_rejected),
+    "static token, API_AUTH_TOKEN empty": (_static_token_when_empty, assert_rejected),
+    "empty bearer, API_AUTH_TOKEN empty": (_empty_bearer_when_token_empty, assert_rejected),
+    "revoked user token": (_revoked_user_token, assert_rejected),
+    "deactivated user's token": (_token_of_deactivated_user, assert_rejected),
+    "session without CSRF": (_session_without_csrf, assert_csrf_refused),
+    "session holding the CSRF cookie, no header": (
+        _session_holding_the_csrf_cookie_without_the_header,
+        assert_csrf_refused,
+    ),
+    "session with forged CSRF": (_session_with_forged_csrf, assert_csrf_refused),
 }
 
 
@@ -263,34 +267,19 @@ def rows(settings, make_task) -> dict[str, int]:
     return {"task": task.pk, "notification": notification.pk}
 
 
-@pytest.mark.parametrize("credentials", NOT_AUTHENTICATED)
+@pytest.mark.parametrize("credentials", CREDENTIALS)
 @pytest.mark.parametrize("write", WRITES)
-def test_write_without_valid_credentials_is_401_and_writes_nothing(
+def test_write_without_valid_credentials_is_refused_and_writes_nothing(
     settings, user, rows, write, credentials
 ):
     method, path, body = WRITES[write]
-    client = NOT_AUTHENTICATED[credentials](settings, user)
+    make_client, assert_refused = CREDENTIALS[credentials]
+    client = make_client(settings, user)
     before = snapshot()
 
     response = getattr(client, method)(path.format(**rows), body, format="json")
 
-    assert_rejected(response)
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize("credentials", SESSIONS_WITHOUT_CSRF)
-@pytest.mark.parametrize("write", WRITES)
-def test_session_write_without_a_valid_csrf_token_is_403_and_writes_nothing(
-    settings, user, rows, write, credentials
-):
-    method, path, body = WRITES[write]
-    client = SESSIONS_WITHOUT_CSRF[credentials](settings, user)
-    before = snapshot()
-
-    response = getattr(client, method)(path.format(**rows), body, format="json")
-
-    assert response.status_code == 403, response.content
-    assert "CSRF" in response.json()["detail"]
+    assert_refused(response)
     assert snapshot() == before
 
 
