@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
@@ -32,12 +32,18 @@ NO_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 LOG_TAIL_CHARS = 4000
 
 
-def server_command(*, port: int, workers: int) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment that serve the app on 127.0.0.1:`port`: the image's CMD
-    (gunicorn -c gunicorn.conf.py, the ASGI worker), which reads its bind and worker count from these
-    variables."""
+# What the image runs after `gunicorn` (Dockerfile CMD): gunicorn.conf.py, the ASGI worker.
+SERVER_ARGS = ("-c", "gunicorn.conf.py", "tracker.asgi:application")
+
+
+def server_command(
+    *, port: int, workers: int, args: Sequence[str] = SERVER_ARGS
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that serve the app on 127.0.0.1:`port`; gunicorn (which
+    reads ./gunicorn.conf.py even when `args` do not name it) takes its bind and worker count from
+    these variables."""
     return (
-        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "tracker.asgi:application"],
+        [str(BIN / "gunicorn"), *args],
         {"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)},
     )
 
@@ -161,15 +167,16 @@ def start_server(
     workers: int = 1,
     settings_module: str | None = None,
     port: int | None = None,
+    args: Sequence[str] = SERVER_ARGS,
     ready_path: str = "/healthz",
     timeout: float = 60,
 ) -> Server:
     """Start the app with `env` (the whole environment) on a free loopback port (or `port`), with
-    `workers` worker processes and, if given, DJANGO_SETTINGS_MODULE=`settings_module`; returns once
-    `ready_path` answers. Raises ServerFailed, with the log, if it exits or does not answer within
-    `timeout` seconds."""
+    `workers` worker processes, if given DJANGO_SETTINGS_MODULE=`settings_module`, and gunicorn
+    `args` other than the image's if a test needs them; returns once `ready_path` answers. Raises
+    ServerFailed, with the log, if it exits or does not answer within `timeout` seconds."""
     port = port or free_port()
-    command, serving_env = server_command(port=port, workers=workers)
+    command, serving_env = server_command(port=port, workers=workers, args=args)
     full_env = {**env, **serving_env}
     if settings_module:
         full_env["DJANGO_SETTINGS_MODULE"] = settings_module
