@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/board.py [--runs 30]
 
-Renders through Django's full middleware stack in this process (django.test.Client, no network) on
+Renders through Django's full middleware stack in this process (django.test.Client, no network,
+templates rendered as a server renders them, without the test framework's instrumentation) on
 a scratch test database: SQLite by default, PostgreSQL with DATABASE_URL=postgres://... (a test
-database is created next to it and dropped afterwards). For 1,000 and 10,000 tasks spread evenly
-over the three columns it prints the median and 95th percentile render time of the board as an
-anonymous visitor sees it (open columns show their first 200 cards, Done its latest 20), of the
-same board with every card shown, and of the live fragment and the polling endpoint, each with its
-ratio to hello-world. Target: the board with 1,000 tasks under 150 ms. About 20 s on 2 cores.
+database is created next to it and dropped afterwards). For 1,000, 2,000 and 10,000 tasks spread
+evenly over the three columns it prints the median and 95th percentile render time and the size of
+the board as an anonymous visitor and as a logged-in person see it (open columns show their first
+200 cards, Done its latest 20: 420 cards), of the same board with every card shown, and of the live
+fragment and the polling endpoint, each with its ratio to hello-world. Targets: the board with
+1,000 tasks under 150 ms; the logged-in board with 2,000 tasks under 300 ms and 150 KB. About 40 s
+on 2 cores.
 """
 
 import argparse
@@ -36,14 +39,17 @@ settings.STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from board.tests.board_factories import bulk_tasks  # noqa: E402
 from tasks.models import Task  # noqa: E402
 
 TARGET_MS = 150.0
+# The logged-in board at 2,000 tasks (issue 12): time and bytes of HTML.
+LOGGED_IN_TARGET_MS = 300.0
+LOGGED_IN_TARGET_KB = 150.0
 ALL_CARDS = "?show=todo&show=in_progress&show=done"
 
 
@@ -65,33 +71,49 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    setup_test_environment()
+    # Not setup_test_environment(): it makes every template render send a signal that the test
+    # client answers by copying the context, which at 420 cards costs more than the render itself.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     test_db = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         client = Client()
+        member = Client()
+        member.force_login(get_user_model().objects.create_user("bench"))
         hello, _, _ = timed(client, "/bench/hello", args.runs)
         print(f"database: {connection.vendor}; {args.runs} runs each; median (p95) server time")
         print(f"{'what':<44}{'median ms':>10}{'p95 ms':>9}{'KiB':>8}{'x hello':>9}")
 
-        def row(label: str, path: str) -> float:
-            median, p95, size = timed(client, path, args.runs)
+        def row(label: str, path: str, who: Client = client) -> tuple[float, int]:
+            median, p95, size = timed(who, path, args.runs)
             print(f"{label:<44}{median:>10.2f}{p95:>9.2f}{size / 1024:>8.0f}{median / hello:>9.1f}")
-            return median
+            return median, size
 
         row("hello-world view (baseline)", "/bench/hello")
         row("plain template page (/accounts/login/)", "/accounts/login/")
         results = {}
-        for total in (1_000, 10_000):
+        logged_in = {}
+        for total in (1_000, 2_000, 10_000):
             Task.objects.all().delete()
             bulk_tasks(total)
             print(f"-- {total:,} tasks")
             results[total] = row("board (/), Done collapsed", "/")
+            logged_in[total] = row("board (/), logged in", "/", member)
             row("board, every card shown", "/" + ALL_CARDS)
             row("live fragment (/board/columns)", "/board/columns")
             row("polling check (/board/state)", "/board/state")
-        verdict = "meets" if results[1_000] < TARGET_MS else "MISSES"
+        verdict = "meets" if results[1_000][0] < TARGET_MS else "MISSES"
         print(
-            f"board with 1,000 tasks: {results[1_000]:.1f} ms, {verdict} the {TARGET_MS:.0f} ms target"
+            f"board with 1,000 tasks: {results[1_000][0]:.1f} ms, "
+            f"{verdict} the {TARGET_MS:.0f} ms target"
+        )
+        median, size = logged_in[2_000]
+        kib = size / 1024
+        verdict = (
+            "meets" if median < LOGGED_IN_TARGET_MS and kib < LOGGED_IN_TARGET_KB else "MISSES"
+        )
+        print(
+            f"logged-in board with 2,000 tasks: {median:.1f} ms and {kib:.0f} KiB of HTML, "
+            f"{verdict} the {LOGGED_IN_TARGET_MS:.0f} ms / {LOGGED_IN_TARGET_KB:.0f} KiB target"
         )
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)

@@ -7,7 +7,8 @@ from datetime import datetime
 from django.db.models import BigIntegerField, Case, Count, F, Max, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from notifications.selectors import unread_summary
+from notifications.models import Notification
+from notifications.selectors import notifications_list, unread_summary
 from tasks.models import Task, TaskStatus
 from tasks.selectors import tasks_matching
 
@@ -15,6 +16,8 @@ from tasks.selectors import tasks_matching
 # moved to Done without a position lands at the end). "Show all" lifts the limit for one column.
 OPEN_COLUMN_LIMIT = 200
 DONE_COLUMN_LIMIT = 20
+# The bell's panel lists the newest notifications.
+NOTIFICATIONS_SHOWN = 20
 
 
 # What the version stamp reads from the tasks: how many, the newest update and the newest ping.
@@ -28,11 +31,9 @@ class BoardColumn:
     count: int = 0
     limit: int | None = None
     tasks: list[Task] = field(default_factory=list)
-    # Filled in by the board view: links and the columns the arrow controls move cards to.
+    # Filled in by the board view: the "Show all" and "Show fewer" links.
     show_all_query: str = ""
     collapse_query: str = ""
-    previous_column: "BoardColumn | None" = None
-    next_column: "BoardColumn | None" = None
 
     @property
     def hidden_count(self) -> int:
@@ -108,6 +109,11 @@ def unread_notifications() -> tuple[int, int]:
     The page remembers the id so it can tell which notifications arrive after it was rendered.
     """
     return unread_summary()
+
+
+def recent_notifications() -> list[Notification]:
+    """The newest notifications for the bell's panel, in one query."""
+    return list(notifications_list()[:NOTIFICATIONS_SHOWN])
 
 
 def version_of(tasks_summary: TasksSummary, unread: tuple[int, int]) -> str:

@@ -7,6 +7,7 @@ from board import views
 urlpatterns = [
     path("", views.board, name="board"),
     path("board/columns", views.board_columns, name="board-columns"),
+    path("board/notifications", views.board_notifications, name="board-notifications"),
     path("board/state", views.board_state, name="board-state"),
     path("events/", views.board_events, name="board-events"),
 ]

@@ -1,4 +1,4 @@
-"""The Kanban board: the server-rendered page, its live fragment, and the two live transports.
+"""The Kanban board: the server-rendered page, its live fragments, and the two live transports.
 
 Writes do not live here: the page sends them to the REST API with the session and CSRF token, so
 the board, the API and the admin share one set of rules (tasks.services).
@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from board.selectors import (
-    BoardColumn,
     board_version,
+    recent_notifications,
     tasks_for_board,
     unread_notifications,
     version_of,
@@ -63,20 +63,12 @@ def _query(search: str, show_all: frozenset[str]) -> str:
     return "?" + urlencode(params, doseq=True) if params else "?"
 
 
-def _neighbours(columns: list[BoardColumn]) -> None:
-    """Tell each column which columns its cards can move to with the arrow controls."""
-    for index, column in enumerate(columns):
-        column.previous_column = columns[index - 1] if index > 0 else None
-        column.next_column = columns[index + 1] if index + 1 < len(columns) else None
-
-
 @content_security_policy
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     if not _readable(request.user):
         return redirect_to_login(request.get_full_path())
     context = _board_context(request)
-    _neighbours(context["columns"])
     unread = unread_notifications()
     context["unread_count"], context["newest_unread_id"] = unread
     context["board_version"] = version_of(context["board"].tasks_summary, unread)
@@ -90,8 +82,23 @@ def board_columns(request: HttpRequest) -> HttpResponse:
     if not _readable(request.user):
         return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
     context = _board_context(request)
-    _neighbours(context["columns"])
     response = render(request, "board/partials/columns.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@content_security_policy
+@require_GET
+def board_notifications(request: HttpRequest) -> HttpResponse:
+    """The bell's list, newest first, with the unread count: what the open panel swaps in."""
+    if not _readable(request.user):
+        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+    context = {
+        "notifications": recent_notifications(),
+        "unread_count": unread_notifications()[0],
+        "can_edit": request.user.is_authenticated,
+    }
+    response = render(request, "board/partials/notifications.html", context)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,5 +1,7 @@
 """Changes made elsewhere reach an open board and its bell without a reload."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -7,6 +9,11 @@ from browser_tests.board_page import column
 from notifications.models import Notification, NotificationType
 from notifications.services import notification_create
 from tasks.services import task_create
+from tracker import events
+
+# The board's window for coalescing live events (LIVE_REFRESH_WINDOW_MILLISECONDS in main.js is
+# 300; the bound below allows any window from this one up).
+SMALLEST_WINDOW_SECONDS = 0.25
 
 pytestmark = pytest.mark.browser
 
@@ -114,8 +121,61 @@ def test_a_new_reminder_raises_a_desktop_notification_when_allowed(
     notification_create(
         task=task, message="Deploy is still running", notification_type=NotificationType.REMINDER
     )
-    for _ in range(50):  # wait_for_function would need eval(), which the page's CSP forbids
-        if page.evaluate("window.shown.length"):
-            break
-        page.wait_for_timeout(100)
+    page.wait_for_function("() => window.shown.length > 0")
     assert page.evaluate("window.shown") == [["Status Tracker reminder", "Deploy is still running"]]
+
+
+def test_a_burst_of_events_makes_few_refreshes_and_the_last_change_shows(
+    make_page, redis_connection
+):
+    page = make_page()
+    fetched = {"columns": 0, "notifications": 0}
+
+    def count(request) -> None:
+        for fragment in fetched:
+            if f"/board/{fragment}" in request.url:
+                fetched[fragment] += 1
+
+    with page.expect_response("**/board/state"):  # the check made when the stream opens
+        page.goto("/")
+    expect(page.locator("#connection-state")).to_have_attribute("data-state", "sse")
+    page.on("request", count)
+    started = time.monotonic()
+    for number in range(60):
+        events.publish("task.updated" if number % 2 else "notification.created", {"id": number})
+        time.sleep(0.015)
+    task_create(name="Last of the burst")  # the change the burst ends with (publishes too)
+    notification_create(message="Last notification of the burst")
+    burst = time.monotonic() - started
+    expect(column(page, "todo").locator(".card-title")).to_have_text(["Last of the burst"])
+    expect(page.locator("#unread-count")).to_have_text("1")
+    # One refresh at the start of each window the burst spans, one after it: not one per event.
+    most = int(burst / SMALLEST_WINDOW_SECONDS) + 2
+    assert 1 <= fetched["columns"] <= most, (fetched, burst)
+    assert 1 <= fetched["notifications"] <= most, (fetched, burst)
+
+
+def test_a_live_refresh_keeps_focus_the_open_dialog_and_unchanged_cards(
+    make_page, member, api, redis_connection
+):
+    kept = task_create(name="Kept")
+    other = task_create(name="Other")
+    page = make_page(member)
+    page.goto("/")
+    expect(page.locator("#connection-state")).to_have_attribute("data-state", "sse")
+    page.get_by_role("button", name="Kept", exact=True).focus()
+    page.evaluate(f"window.keptCard = document.getElementById('task-{kept.pk}')")
+    assert api("PATCH", f"/tasks/{other.pk}", {"name": "Renamed elsewhere"})[0] == 200
+    expect(page.get_by_role("button", name="Renamed elsewhere", exact=True)).to_be_visible()
+    # Swapped in place (no flicker): the unchanged card is the same element, still focused.
+    assert page.evaluate(f"window.keptCard === document.getElementById('task-{kept.pk}')")
+    expect(page.get_by_role("button", name="Kept", exact=True)).to_be_focused()
+
+    page.get_by_role("button", name="Kept", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Description").fill("typed, not saved yet")
+    task_create(name="Added elsewhere")  # publishes its event, as the API does
+    expect(column(page, "todo").locator(".card-title")).to_contain_text(["Added elsewhere"])
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Description")).to_be_focused()
+    expect(dialog.get_by_label("Description")).to_have_value("typed, not saved yet")

@@ -78,16 +78,16 @@ def _demo_task(rng: random.Random, now: datetime) -> Task:
         status=status,
         interval_minutes=interval,
         created_at=created_at,
-        last_ping=created_at,
     )
+    last_ping = created_at
     if status == TaskStatus.IN_PROGRESS:
         # Somewhere inside the current interval, some a little overdue: the reminder worker has
         # something to send within minutes of seeding.
         since_ping = timedelta(minutes=interval * rng.uniform(0.05, 1.05))
-        task.last_ping = max(created_at, now - since_ping)
-        task.next_reminder_at = task.reminder_due_after(task.last_ping)
+        last_ping = max(created_at, now - since_ping)
     elif status == TaskStatus.DONE:
-        task.last_ping = created_at + (now - created_at) * rng.uniform(0.1, 1.0)
+        last_ping = created_at + (now - created_at) * rng.uniform(0.1, 1.0)
+    task.ping(last_ping)  # and the schedule that goes with it (Task.ping)
     return task
 
 

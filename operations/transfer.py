@@ -1,157 +1,146 @@
-"""Tasks and notifications as one JSON document: `manage.py export_data` / `manage.py import_data`.
+"""Every row of the product's apps as one JSON document: `manage.py export_data` / `import_data`.
 
 For backups that survive a change of database (SQLite to PostgreSQL) and for moving a board between
-installations. Ids are kept, so links from notifications to tasks and ids that scripts remember stay
-valid; importing therefore needs a database with no tasks and no notifications. Times are ISO 8601
-with microseconds, so a round trip gives back exactly the same rows.
+installations. The document is Django's own serialization format, what `dumpdata` writes and
+`loaddata` reads (a list of `{"model", "pk", "fields"}`), so a model or field added to these apps is
+exported and imported with no change here; an older export still loads after fields are added.
+
+What this adds to dumpdata/loaddata: times keep their microseconds (Django's encoder cuts them to
+milliseconds), so a round trip gives back exactly the same rows; the import refuses a database that
+already has rows (loaddata would overwrite rows with the same id), checks every object as the model
+does (blank names, naive times) and names the one it refuses; all or nothing. Ids are kept, so links
+between rows and ids that scripts remember stay valid.
 """
 
+from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
-from django.core.exceptions import ValidationError
+from django.apps import apps
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from notifications.models import Notification
-from tasks.models import Task
 from tracker import events
 
-FORMAT = "status-tracker"
-VERSION = 1
-TASK_FIELDS = [
-    "id",
-    "name",
-    "description",
-    "status",
-    "interval_minutes",
-    "last_ping",
-    "next_reminder_at",
-    "position",
-    "created_at",
-    "updated_at",
-]
-NOTIFICATION_FIELDS = [
-    "id",
-    "task_id",
-    "task_name",
-    "message",
-    "notification_type",
-    "is_read",
-    "created_at",
-]
-_TIME_FIELDS = {"last_ping", "next_reminder_at", "created_at", "updated_at"}
-_BATCH_SIZE = 1000
+# The apps whose rows make up an export; models of an app added here (and new models in these
+# apps) are carried without further change.
+EXPORTED_APPS = ("tasks", "notifications")
 
 
 class ImportRefused(Exception):
     """The document cannot be imported; nothing was written."""
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but times keep their microseconds."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
 
 
-def export_data() -> dict[str, Any]:
-    """Every task and notification, oldest id first."""
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": timezone.now().isoformat(),
-        "tasks": [
-            {field: _plain(value) for field, value in row.items()}
-            for row in Task.objects.order_by("id").values(*TASK_FIELDS).iterator()
-        ],
-        "notifications": [
-            {field: _plain(value) for field, value in row.items()}
-            for row in Notification.objects.order_by("id").values(*NOTIFICATION_FIELDS).iterator()
-        ],
-    }
+def exported_models() -> list[type[models.Model]]:
+    return [model for label in EXPORTED_APPS for model in apps.get_app_config(label).get_models()]
 
 
-def _row_to_model(model: type, fields: list[str], row: Any, where: str):
-    if not isinstance(row, dict):
-        raise ImportRefused(f"{where}: expected an object, got {type(row).__name__}")
-    missing = [field for field in fields if field not in row]
-    if missing:
-        raise ImportRefused(f"{where}: missing {', '.join(missing)}")
-    values = {}
-    for field in fields:
-        value = row[field]
-        if field in _TIME_FIELDS and value is not None:
-            parsed = parse_datetime(value) if isinstance(value, str) else None
-            if parsed is None or timezone.is_naive(parsed):
-                raise ImportRefused(f"{where}: {field} must be an ISO 8601 time with a UTC offset")
-            value = parsed
-        values[field] = value
-    instance = model(**values)
+def summary(counts: dict[str, int]) -> str:
+    """ "3 tasks and 1 notifications": how many rows of each model."""
+    return " and ".join(f"{count} {name}" for name, count in counts.items()) or "nothing"
+
+
+def _rows(counts: Counter) -> Iterator[models.Model]:
+    for model in exported_models():
+        for row in model._base_manager.order_by("pk").iterator():
+            counts[model._meta.verbose_name_plural] += 1
+            yield row
+
+
+def export_data(*, stream: TextIO) -> Counter:
+    """Write every row of EXPORTED_APPS to `stream`, oldest id first; how many of each model."""
+    counts = Counter()
+    serializers.serialize("json", _rows(counts), stream=stream, indent=1, cls=_ExactJSONEncoder)
+    return counts
+
+
+def _check(instance: models.Model, where: str) -> None:
+    """The model's own field checks; relations and constraints are the database's (see below)."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(value, datetime) and timezone.is_naive(value):
+            raise ImportRefused(f"{where}: {field.name} must be an ISO 8601 time with a UTC offset")
+    relations = [field.name for field in instance._meta.fields if field.is_relation]
     try:
-        # Constraints (status, interval, reminder only in progress) are checked by the database
-        # on insert: checking them here would cost a query per row.
-        instance.full_clean(validate_unique=False, validate_constraints=False, exclude=["task"])
+        # Checking foreign keys and constraints here would cost queries per row; the database
+        # checks both (check_constraints below), in bulk.
+        instance.full_clean(validate_unique=False, validate_constraints=False, exclude=relations)
     except ValidationError as error:
         raise ImportRefused(f"{where}: {error.message_dict}") from error
-    return instance
 
 
-def _reset_id_sequences() -> None:
+def _refuse_unless_empty(models_: list[type[models.Model]]) -> None:
+    counts = {model._meta.verbose_name_plural: model._base_manager.count() for model in models_}
+    if any(counts.values()):
+        raise ImportRefused(
+            f"the database already has {summary(counts)}; import into an empty database"
+        )
+
+
+def _reset_id_sequences(models_: list[type[models.Model]]) -> None:
     """Rows came with their ids: move PostgreSQL's id sequences past them (a no-op on SQLite)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Task, Notification])
     with connection.cursor() as cursor:
-        for statement in statements:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models_):
             cursor.execute(statement)
 
 
 @transaction.atomic
-def import_data(*, document: Any) -> tuple[int, int]:
-    """Load an export_data() document into a database without tasks or notifications.
+def import_data(*, document: Any) -> Counter:
+    """Load an export (parsed JSON) into a database with no rows in EXPORTED_APPS.
 
     All or nothing: on any error ImportRefused is raised and nothing is written. Returns how many
-    tasks and notifications were imported.
+    rows of each model were imported.
     """
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ImportRefused(f'not a Status Tracker export (expected "format": "{FORMAT}")')
-    if document.get("version") != VERSION:
-        raise ImportRefused(f"unsupported export version {document.get('version')!r}")
-    task_rows, notification_rows = document.get("tasks"), document.get("notifications")
-    if not isinstance(task_rows, list) or not isinstance(notification_rows, list):
-        raise ImportRefused('"tasks" and "notifications" must be lists')
-    existing = Task.objects.count(), Notification.objects.count()
-    if any(existing):
+    models_ = exported_models()
+    labels = {model._meta.label_lower for model in models_}
+    if not isinstance(document, list) or not all(isinstance(row, dict) for row in document):
         raise ImportRefused(
-            f"the database already has {existing[0]} tasks and {existing[1]} notifications; "
-            "import into an empty database"
+            "not a Status Tracker export (expected a JSON list of objects, as export_data writes)"
         )
-
-    tasks = [
-        _row_to_model(Task, TASK_FIELDS, row, f"tasks[{index}]")
-        for index, row in enumerate(task_rows)
-    ]
-    notifications = [
-        _row_to_model(Notification, NOTIFICATION_FIELDS, row, f"notifications[{index}]")
-        for index, row in enumerate(notification_rows)
-    ]
-    # Foreign keys are checked only at commit, too late for a clear message: check them here.
-    task_ids = {task.pk for task in tasks}
-    for index, notification in enumerate(notifications):
-        if notification.task_id is not None and notification.task_id not in task_ids:
+    for index, row in enumerate(document):
+        if not isinstance(row.get("model"), str) or row["model"] not in labels:
             raise ImportRefused(
-                f"notifications[{index}]: task_id {notification.task_id} is not among the tasks"
+                f"object {index}: model {row.get('model')!r} is not one of {', '.join(sorted(labels))}"
             )
-    exported_updated_at = [task.updated_at for task in tasks]
+        if not isinstance(row.get("fields"), dict):
+            raise ImportRefused(f'object {index}: "fields" must be an object')
+    _refuse_unless_empty(models_)
+
+    counts = Counter()
     try:
-        with transaction.atomic():
-            Task.objects.bulk_create(tasks, batch_size=_BATCH_SIZE)
-            # bulk_create stamps updated_at with now (auto_now); put the exported times back.
-            for task, updated_at in zip(tasks, exported_updated_at, strict=True):
-                task.updated_at = updated_at
-            Task.objects.bulk_update(tasks, ["updated_at"], batch_size=_BATCH_SIZE)
-            Notification.objects.bulk_create(notifications, batch_size=_BATCH_SIZE)
-    except IntegrityError as error:
+        for index, row in enumerate(document):
+            where = f"object {index} ({row['model']} {row.get('pk')!r})"
+            try:
+                deserialized = next(serializers.deserialize("python", [row]))
+            except (DeserializationError, FieldDoesNotExist, ValidationError) as error:
+                raise ImportRefused(f"{where}: {error}") from error
+            _check(deserialized.object, where)
+            # As loaddata saves: raw, so auto_now fields keep their exported times.
+            deserialized.save(force_insert=True)
+            counts[deserialized.object._meta.verbose_name_plural] += 1
+        # Foreign keys are deferred to the commit, too late for a clear message: check them now.
+        connection.check_constraints(table_names=[model._meta.db_table for model in models_])
+    except (
+        DatabaseError,
+        OverflowError,
+    ) as error:  # a constraint, a foreign key, a value too large
         raise ImportRefused(f"the database refused a row: {error}") from error
-    _reset_id_sequences()
-    if tasks:
-        events.publish_after_commit("task.created", {"count": len(tasks)})
-    return len(tasks), len(notifications)
+    _reset_id_sequences(models_)
+    if counts["tasks"]:
+        events.publish_after_commit("task.created", {"count": counts["tasks"]})
+    return counts

@@ -114,7 +114,7 @@ def rows_per_batch(requested: int) -> int:
 def send_due_batch(*, now: datetime, batch_size: int) -> int:
     """Claim up to `batch_size` due tasks, remind and reschedule them in one transaction; how many."""
     with transaction.atomic():
-        claim = due_tasks(now).only("id", "name", "interval_minutes")[:batch_size]
+        claim = due_tasks(now).only("id", "name", "status", "interval_minutes")[:batch_size]
         if connection.features.has_select_for_update_skip_locked:
             claim = claim.select_for_update(skip_locked=True)
         tasks = list(through_due_index(claim))
@@ -126,12 +126,14 @@ def send_due_batch(*, now: datetime, batch_size: int) -> int:
 
 
 def _reschedule(tasks: list[Task], now: datetime) -> None:
-    """Ping every task at `now` and schedule its next reminder, in one UPDATE.
+    """Ping every task at `now` (Task.ping schedules its next reminder), in one UPDATE.
 
     Every task fired at the same `now`, so the next due time depends only on the interval: the CASE
     has one branch per distinct interval (a handful), where bulk_update would build one per task.
     """
-    due_at_by_interval = {task.interval_minutes: task.reminder_due_after(now) for task in tasks}
+    for task in tasks:
+        task.ping(now)
+    due_at_by_interval = {task.interval_minutes: task.next_reminder_at for task in tasks}
     Task.objects.filter(pk__in=[task.pk for task in tasks]).update(
         last_ping=now,
         next_reminder_at=Case(

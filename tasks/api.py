@@ -27,8 +27,10 @@ from tasks.services import task_delete
 from tracker.api.pagination import HeaderLimitOffsetPagination
 from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
 
-# Fields the original's clients send as query parameters on PATCH and PUT.
-QUERY_WRITABLE_FIELDS = ("name", "description", "status", "interval_minutes", "position")
+# Fields the original's clients may send as query parameters on PATCH and PUT: the writable ones.
+QUERY_WRITABLE_FIELDS = tuple(
+    name for name, field in TaskSerializer().fields.items() if not field.read_only
+)
 
 _LEGACY_QUERY_PARAMETERS = [
     OpenApiParameter(

@@ -89,3 +89,15 @@ class Task(models.Model):
     def reminder_due_after(self, moment: datetime) -> datetime:
         """When the next reminder falls due for a task pinged at `moment`."""
         return moment + self.interval
+
+    def ping(self, moment: datetime) -> None:
+        """Record a sign of life at `moment` on the instance (the caller saves it).
+
+        The one place the schedule is computed: while the task is in progress its next reminder falls
+        due one interval after the ping, otherwise none is scheduled. Status changes
+        (tasks.services), the reminder sweep (reminders.sweep) and the demo data all ping through it.
+        """
+        self.last_ping = moment
+        self.next_reminder_at = (
+            self.reminder_due_after(moment) if self.status == TaskStatus.IN_PROGRESS else None
+        )

@@ -1,8 +1,8 @@
 """Writes for tasks. The API, the board, the admin and the reminder worker all call these.
 
-The status rule lives in `_apply_status` and nowhere else: entering in_progress pings the task and
-schedules its reminder, leaving it clears the schedule, entering done writes one completion
-notification.
+The status rule lives in `_apply_status` and nowhere else: a status change pings the task
+(`Task.ping`, which schedules the reminder while in progress and clears it otherwise), and entering
+done writes one completion notification.
 """
 
 from datetime import datetime
@@ -21,10 +21,7 @@ def _apply_status(task: Task, status: str, now: datetime) -> bool:
     if status == task.status and task.pk is not None:
         return False
     task.status = status
-    task.last_ping = now
-    task.next_reminder_at = (
-        task.reminder_due_after(now) if status == TaskStatus.IN_PROGRESS else None
-    )
+    task.ping(now)
     return True
 
 
@@ -134,7 +131,7 @@ def task_update(
 
     status_changed = status is not None and _apply_status(task, status, now)
     if interval_changed and not status_changed and task.status == TaskStatus.IN_PROGRESS:
-        task.next_reminder_at = task.reminder_due_after(task.last_ping)
+        task.ping(task.last_ping)  # the same ping, the new interval
     if status_changed or position is not None:
         _place(task, position)
 
@@ -144,13 +141,6 @@ def task_update(
         notification_create_completion(task=task, now=now)
     events.publish_after_commit("task.updated", {"id": task.pk, "status": task.status})
     return task
-
-
-def task_move(
-    *, task: Task, status: str, position: int | None = None, now: datetime | None = None
-) -> Task:
-    """The board's drag-and-drop and keyboard move: a status change plus a place in the column."""
-    return task_update(task=task, status=status, position=position, now=now)
 
 
 @transaction.atomic

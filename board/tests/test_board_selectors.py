@@ -11,7 +11,7 @@ from board.tests.board_factories import bulk_tasks
 from notifications.models import Notification
 from notifications.services import notification_create, notification_mark_read
 from tasks.models import TaskStatus
-from tasks.services import task_move
+from tasks.services import task_update
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_version_stays_while_nothing_changes(make_task):
 def test_version_changes_when_a_card_moves(make_task):
     task = make_task("Deploy")
     before, _ = board_version()
-    task_move(task=task, status=TaskStatus.IN_PROGRESS)
+    task_update(task=task, status=TaskStatus.IN_PROGRESS)
     assert board_version()[0] != before
 
 

@@ -135,3 +135,30 @@ def test_done_collapses_to_its_latest_cards_with_a_show_all_link(browser_client)
         browser_client.get("/?show=done").content.decode().count('class="card"')
         == DONE_COLUMN_LIMIT + 3
     )
+
+
+def test_logged_in_board_with_2000_tasks_weighs_under_150_kb(logged_in_client):
+    # Issue 12: 482 KB for its 420 cards before the cards were slimmed.
+    bulk_tasks(2000)
+    response = logged_in_client.get("/")
+    assert response.content.count(b'<li class="card"') == 420
+    assert len(response.content) < 150 * 1024
+
+
+def test_logged_in_board_has_one_copy_of_the_arrow_controls(logged_in_client, make_task):
+    # The script adds them to each card from this template: the page carries them once.
+    make_task("Deploy")
+    make_task("Review", status="in_progress")
+    html = logged_in_client.get("/").content.decode()
+    assert html.count('data-move="next"') == 1
+    assert '<template id="move-buttons">' in html
+
+
+def test_cards_carry_no_data_attributes(browser_client, make_task):
+    # The card's id names its task; nothing read the rest (issue 10).
+    task = make_task("Deploy", status="in_progress")
+    html = browser_client.get("/board/columns").content.decode()
+    card = html[html.index('<li class="card"') :]
+    card = card[: card.index("</li>")]
+    assert f'id="task-{task.pk}"' in card
+    assert "data-" not in card

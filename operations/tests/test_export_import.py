@@ -13,13 +13,13 @@ from tasks.services import task_create
 pytestmark = pytest.mark.django_db
 
 
-def export() -> dict:
+def export() -> list[dict]:
     out = StringIO()
     call_command("export_data", stdout=out)
     return json.loads(out.getvalue())
 
 
-def import_file(tmp_path, document: dict) -> str:
+def import_file(tmp_path, document: object) -> str:
     path = tmp_path / "export.json"
     path.write_text(json.dumps(document))
     out = StringIO()
@@ -32,18 +32,41 @@ def empty_database() -> None:
     Task.objects.all().delete()
 
 
-def without_export_time(document: dict) -> dict:
-    return {key: value for key, value in document.items() if key != "exported_at"}
+def rows(document: list[dict], model: str) -> list[dict]:
+    """The fields of each exported row of `model` ("tasks.task"), in the document's order."""
+    return [row["fields"] for row in document if row["model"] == model]
+
+
+def stored_rows() -> tuple[list[dict], list[dict]]:
+    return list(Task.objects.values()), list(Notification.objects.values())
+
+
+def assert_imports_nothing(tmp_path, document: object, match: str) -> None:
+    empty_database()
+    with pytest.raises(CommandError, match=match):
+        import_file(tmp_path, document)
+    assert Task.objects.count() == Notification.objects.count() == 0
 
 
 def test_export_import_round_trip_gives_back_the_same_rows(tmp_path):
     call_command("seed_demo", "--tasks", "300", "--seed", "7", stdout=StringIO())
     Notification.objects.filter(pk__in=Notification.objects.values("pk")[:5]).delete()
     Task.objects.filter(pk__in=Task.objects.values("pk")[:3]).delete()  # orphans notifications
-    before = export()
+    before, document = stored_rows(), export()
     empty_database()
-    assert "Imported 297 tasks" in import_file(tmp_path, before)
-    assert without_export_time(export()) == without_export_time(before)
+    assert "Imported 297 tasks" in import_file(tmp_path, document)
+    assert stored_rows() == before  # to the microsecond
+    assert export() == document
+
+
+def test_a_dumpdata_file_imports_too(tmp_path, make_task):
+    make_task("Dumped", status="done")
+    dumped = StringIO()
+    call_command("dumpdata", "tasks", "notifications", stdout=dumped)
+    empty_database()
+    assert "Imported 1 tasks and 1 notifications" in import_file(
+        tmp_path, json.loads(dumped.getvalue())
+    )
 
 
 def test_notifications_keep_their_task(tmp_path):
@@ -73,36 +96,64 @@ def test_a_bad_row_imports_nothing(tmp_path, make_task):
     make_task("First")
     make_task("Second")
     document = export()
-    document["tasks"][1]["status"] = "archived"
-    empty_database()
-    with pytest.raises(CommandError, match=r"tasks\[1\].*status"):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    rows(document, "tasks.task")[1]["status"] = "archived"
+    assert_imports_nothing(tmp_path, document, match=r"object 1 \(tasks\.task .*status")
 
 
 def test_a_schedule_that_breaks_the_model_rules_imports_nothing(tmp_path, make_task):
     make_task("Not started")
     document = export()
-    document["tasks"][0]["next_reminder_at"] = document["tasks"][0]["last_ping"]
-    empty_database()
-    with pytest.raises(CommandError, match="refused a row"):
-        import_file(tmp_path, document)
-    assert Task.objects.count() == 0
+    task = rows(document, "tasks.task")[0]
+    task["next_reminder_at"] = task["last_ping"]
+    assert_imports_nothing(tmp_path, document, match="refused a row")
 
 
 def test_a_notification_pointing_at_a_missing_task_imports_nothing(tmp_path, make_task):
     make_task("Done", status="done")
     document = export()
-    document["notifications"][0]["task_id"] = 999
-    empty_database()
-    with pytest.raises(CommandError, match="task_id 999"):
+    rows(document, "notifications.notification")[0]["task"] = 999
+    assert_imports_nothing(tmp_path, document, match=r"(?s)refused a row.*task_id.*999")
+
+
+def test_a_time_without_utc_offset_imports_nothing(tmp_path, make_task):
+    make_task("Naive")
+    document = export()
+    rows(document, "tasks.task")[0]["created_at"] = "2026-01-31T09:00:00"
+    assert_imports_nothing(
+        tmp_path, document, match="created_at must be an ISO 8601 time with a UTC offset"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"pk": 10**30}, "id"),
+        ({"pk": "abc"}, "abc"),
+        ({"fields": []}, '"fields" must be an object'),
+        ({"fields": {"name": "x", "interval_minutes": "often"}}, "often"),
+        ({"fields": {"name": "x", "position": -1}}, "position"),
+    ],
+)
+def test_a_malformed_object_imports_nothing(tmp_path, make_task, change, message):
+    make_task("Malformed")
+    document = export()
+    document[0].update(change)
+    assert_imports_nothing(tmp_path, document, match=message)
+
+
+def test_an_unknown_field_imports_nothing(tmp_path, make_task):
+    make_task("Extra")
+    document = export()
+    rows(document, "tasks.task")[0]["colour"] = "red"
+    assert_imports_nothing(tmp_path, document, match="object 0 .*colour")
+
+
+@pytest.mark.parametrize(
+    "document", [{"tasks": []}, [{"model": "auth.user", "pk": 1, "fields": {}}], ["text"]]
+)
+def test_a_file_that_is_not_an_export_is_refused(tmp_path, document):
+    with pytest.raises(CommandError, match="not a Status Tracker export|is not one of"):
         import_file(tmp_path, document)
-    assert Task.objects.count() == 0
-
-
-def test_a_file_that_is_not_an_export_is_refused(tmp_path):
-    with pytest.raises(CommandError, match="not a Status Tracker export"):
-        import_file(tmp_path, {"tasks": []})
 
 
 def test_invalid_json_is_refused(tmp_path):
@@ -115,4 +166,5 @@ def test_invalid_json_is_refused(tmp_path):
 def test_export_writes_a_file_with_output(tmp_path, make_task):
     make_task("To a file")
     call_command("export_data", "--output", str(tmp_path / "out.json"), stderr=StringIO())
-    assert json.loads((tmp_path / "out.json").read_text())["tasks"][0]["name"] == "To a file"
+    document = json.loads((tmp_path / "out.json").read_text())
+    assert rows(document, "tasks.task")[0]["name"] == "To a file"

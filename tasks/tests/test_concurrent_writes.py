@@ -12,7 +12,7 @@ from notifications.models import Notification
 from notifications.services import notifications_create_reminders
 from reminders.sweep import due_tasks
 from tasks.models import Task
-from tasks.services import task_create, task_delete, task_move
+from tasks.services import task_create, task_delete, task_update
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +57,7 @@ def test_concurrent_moves_into_one_column_never_deadlock():
     def shuffle(task: Task) -> None:
         for round_number in range(15):
             status = ["in_progress", "done", "todo"][round_number % 3]
-            task_move(task=Task.objects.get(pk=task.pk), status=status, position=0)
+            task_update(task=Task.objects.get(pk=task.pk), status=status, position=0)
 
     assert in_threads(shuffle, tasks) == []
     assert Task.objects.count() == 8

@@ -1,4 +1,5 @@
 import math
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,22 @@ def test_defaults_are_todo_every_hour_with_no_reminder():
     assert task.status == "todo"
     assert task.interval_minutes == 60.0
     assert task.next_reminder_at is None
+
+
+PING = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+
+
+def test_a_ping_in_progress_schedules_the_reminder_one_interval_later():
+    task = Task(name="Run", status="in_progress", interval_minutes=15)
+    task.ping(PING)
+    assert (task.last_ping, task.next_reminder_at) == (PING, PING + timedelta(minutes=15))
+
+
+@pytest.mark.parametrize("status", ["todo", "done"])
+def test_a_ping_outside_in_progress_schedules_nothing(status):
+    task = Task(name="Idle", status=status, next_reminder_at=PING)
+    task.ping(PING)
+    assert (task.last_ping, task.next_reminder_at) == (PING, None)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 201])

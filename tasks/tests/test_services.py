@@ -4,7 +4,7 @@ import pytest
 
 from notifications.models import Notification, NotificationType
 from tasks.models import Task, TaskStatus
-from tasks.services import task_create, task_delete, task_move, task_update
+from tasks.services import task_create, task_delete, task_update
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_move_to_a_place_in_another_column_shifts_the_cards_below():
     a = task_create(name="a", status=TaskStatus.DONE)
     b = task_create(name="b", status=TaskStatus.DONE)
     moving = task_create(name="moving")
-    task_move(task=moving, status=TaskStatus.DONE, position=1)
+    task_update(task=moving, status=TaskStatus.DONE, position=1)
     order = list(
         Task.objects.filter(status="done").order_by("position").values_list("pk", flat=True)
     )

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from operations.transfer import ImportRefused, import_data
+from operations.transfer import ImportRefused, import_data, summary
 
 
 class Command(BaseCommand):
@@ -29,9 +29,7 @@ class Command(BaseCommand):
         except json.JSONDecodeError as error:
             raise CommandError(f"{path} is not valid JSON: {error}") from error
         try:
-            tasks, notifications = import_data(document=document)
+            counts = import_data(document=document)
         except ImportRefused as error:
             raise CommandError(f"nothing imported: {error}") from error
-        self.stdout.write(
-            self.style.SUCCESS(f"Imported {tasks} tasks and {notifications} notifications.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Imported {summary(counts)}."))

@@ -1,0 +1,117 @@
+// The columns: re-fetched as server HTML (board/partials/columns.html) whenever something changed,
+// one request at a time, never in the middle of a drag, keeping focus on the card it was on.
+import { fetchFragment, swapIn } from "./fragments.js";
+import { refreshRelativeTimes } from "./times.js";
+
+let inFlight = null;
+let again = false;
+let paused = false;
+let missedWhilePaused = false;
+let focusAfterMove = null;
+// Set by main.js: what the moves add to fresh cards, and what to redo after each swap.
+let hooks = { prepare: () => {}, afterSwap: () => {} };
+
+export function columnsElement() {
+  return document.getElementById("board-columns");
+}
+
+export function canEdit() {
+  return columnsElement().dataset.canEdit === "true";
+}
+
+export function taskIdOf(card) {
+  return card.id.slice("task-".length);
+}
+
+export function onRender(prepare, afterSwap) {
+  hooks = { prepare, afterSwap };
+}
+
+// While a card is being dragged the columns stay as they are; one refresh follows the drop.
+export function pauseRefreshes() {
+  paused = true;
+}
+
+export function resumeRefreshes() {
+  paused = false;
+  if (missedWhilePaused) {
+    missedWhilePaused = false;
+    refreshColumns();
+  }
+}
+
+// After an arrow-button move, focus follows the card to its new column, on the same arrow.
+export function keepFocusAfterMove(taskId, direction) {
+  focusAfterMove = { taskId, direction };
+}
+
+function boardQuery() {
+  const params = new URLSearchParams(window.location.search);
+  const query = new URLSearchParams();
+  if (params.get("q")) query.set("q", params.get("q"));
+  params.getAll("show").forEach((status) => query.append("show", status));
+  return query.toString();
+}
+
+function focusedPlace() {
+  if (focusAfterMove) return focusAfterMove;
+  const active = document.activeElement;
+  const card = active && columnsElement().contains(active) ? active.closest(".card") : null;
+  return card ? { taskId: taskIdOf(card), direction: active.dataset.move } : null;
+}
+
+function restoreFocus(place) {
+  if (!place) return;
+  const card = document.getElementById("task-" + place.taskId);
+  if (!card) return;
+  const active = document.activeElement;
+  if (card.contains(active) && (!place.direction || active.dataset.move === place.direction)) return;
+  const arrow =
+    place.direction &&
+    (card.querySelector('[data-move="' + place.direction + '"]') || card.querySelector("[data-move]"));
+  (arrow || card.querySelector(".card-title")).focus();
+}
+
+async function fetchAndSwap() {
+  const query = boardQuery();
+  const fresh = await fetchFragment("/board/columns" + (query ? "?" + query : ""), "board-columns");
+  if (!fresh) return;
+  if (paused) {
+    missedWhilePaused = true;
+    return;
+  }
+  const current = columnsElement();
+  const known = new Set(Array.from(current.querySelectorAll(".card"), (card) => card.id));
+  fresh.querySelectorAll(".card").forEach((card) => {
+    if (!known.has(card.id)) card.classList.add("is-new");
+  });
+  hooks.prepare(fresh);
+  refreshRelativeTimes(fresh);
+  const place = focusedPlace();
+  swapIn(current, fresh);
+  restoreFocus(place);
+  focusAfterMove = null;
+  hooks.afterSwap();
+}
+
+// One request at a time; calls meanwhile make one more after it, so the last change always shows.
+export async function refreshColumns() {
+  if (paused) {
+    missedWhilePaused = true;
+    return;
+  }
+  if (inFlight) {
+    again = true;
+    return inFlight;
+  }
+  inFlight = fetchAndSwap();
+  try {
+    await inFlight;
+  } finally {
+    inFlight = null;
+    if (again) {
+      again = false;
+      refreshColumns();
+    }
+  }
+}

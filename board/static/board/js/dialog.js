@@ -1,0 +1,141 @@
+// The task dialog: read a task from the API, edit it, delete it after a confirmation.
+import { api, problem } from "./api.js";
+import { canEdit, refreshColumns, taskIdOf } from "./columns.js";
+import { announce, showToast } from "./feedback.js";
+import { clearErrors, showErrors } from "./forms.js";
+import { refreshRelativeTimes } from "./times.js";
+
+const dialog = document.getElementById("task-dialog");
+const form = document.getElementById("task-form");
+const deleteConfirm = document.getElementById("delete-confirm");
+// The task shown (as the API answered it) and the control that opened the dialog.
+let shown = null;
+let opener = null;
+
+export function isDialogOpen() {
+  return dialog.open;
+}
+
+function setTime(id, iso) {
+  const element = document.getElementById(id);
+  if (iso) element.setAttribute("datetime", iso);
+  else element.removeAttribute("datetime");
+}
+
+export async function openDialog(taskId, openedBy) {
+  const result = await api("GET", "/tasks/" + taskId);
+  if (!result.ok) {
+    showToast(problem(result));
+    return;
+  }
+  const task = result.data;
+  shown = task;
+  opener = openedBy || null;
+  clearErrors(form);
+  if (deleteConfirm) deleteConfirm.hidden = true;
+  form.elements.name.value = task.name;
+  form.elements.description.value = task.description || "";
+  form.elements.interval_minutes.value = String(task.interval_minutes);
+  form.elements.status.value = task.status;
+  setTime("detail-last-ping", task.last_ping);
+  setTime("detail-next-reminder", task.next_reminder_at);
+  setTime("detail-created", task.created_at);
+  refreshRelativeTimes(dialog);
+  if (!dialog.open) dialog.showModal();
+  form.elements.name.focus();
+}
+
+function closeDialog() {
+  if (dialog.open) dialog.close();
+}
+
+// Only the fields that changed, so a save never overwrites someone else's edit of another field.
+function changes() {
+  const body = {};
+  const interval = form.elements.interval_minutes.value.trim();
+  if (form.elements.name.value !== shown.name) body.name = form.elements.name.value;
+  if (form.elements.description.value !== (shown.description || "")) {
+    body.description = form.elements.description.value;
+  }
+  if (interval !== String(shown.interval_minutes)) body.interval_minutes = interval;
+  if (form.elements.status.value !== shown.status) body.status = form.elements.status.value;
+  return body;
+}
+
+async function save(event) {
+  event.preventDefault();
+  if (!shown || !canEdit()) return;
+  clearErrors(form);
+  const body = changes();
+  if (Object.keys(body).length === 0) {
+    closeDialog();
+    return;
+  }
+  const result = await api("PATCH", "/tasks/" + shown.id, body);
+  if (!result.ok) {
+    showErrors(form, result);
+    return;
+  }
+  announce("Saved “" + result.data.name + "”.");
+  closeDialog();
+  refreshColumns();
+}
+
+async function onClick(event) {
+  // A click on the backdrop lands on the dialog element itself.
+  if (event.target === dialog) {
+    closeDialog();
+    return;
+  }
+  const button = event.target.closest("[data-action]");
+  const action = button && button.dataset.action;
+  if (action === "close-dialog") {
+    closeDialog();
+  } else if (action === "delete") {
+    deleteConfirm.hidden = false;
+    deleteConfirm.querySelector('[data-action="cancel-delete"]').focus();
+  } else if (action === "cancel-delete") {
+    deleteConfirm.hidden = true;
+    form.querySelector('[data-action="delete"]').focus();
+  } else if (action === "confirm-delete" && shown) {
+    const task = shown;
+    const result = await api("DELETE", "/tasks/" + task.id);
+    if (!result.ok) {
+      deleteConfirm.hidden = true;
+      showErrors(form, result);
+      return;
+    }
+    opener = null;
+    closeDialog();
+    announce("Deleted “" + task.name + "”.");
+    refreshColumns();
+  }
+}
+
+function onClose() {
+  if (window.location.hash.startsWith("#task-")) {
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  // Back to what opened it, or to the card (the opener may have been swapped out meanwhile).
+  const card = shown && document.getElementById("task-" + shown.id);
+  const target = opener && document.contains(opener) ? opener : card && card.querySelector(".card-title");
+  if (target) target.focus();
+  shown = null;
+}
+
+function openFromHash() {
+  const match = /^#task-(\d+)$/.exec(window.location.hash);
+  if (match) openDialog(match[1]);
+}
+
+export function setUpDialog() {
+  form.addEventListener("submit", save);
+  dialog.addEventListener("click", onClick);
+  dialog.addEventListener("close", onClose);
+  window.addEventListener("hashchange", openFromHash);
+  document.addEventListener("click", (event) => {
+    const title = event.target.closest("#board-columns .card-title");
+    if (title) openDialog(taskIdOf(title.closest(".card")), title);
+  });
+  openFromHash();
+}

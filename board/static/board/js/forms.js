@@ -1,0 +1,67 @@
+// Field errors next to their fields, and the New task form.
+import { api, problem } from "./api.js";
+import { announce } from "./feedback.js";
+
+export function clearErrors(form) {
+  form.querySelectorAll("[data-error-for]").forEach((element) => {
+    element.textContent = "";
+    element.hidden = true;
+  });
+  form.querySelectorAll("[aria-invalid]").forEach((element) => element.removeAttribute("aria-invalid"));
+}
+
+// A 400's {field: [messages]} next to each field; anything else in the form's own error slot.
+export function showErrors(form, result) {
+  const errors = result.status === 400 && result.data && typeof result.data === "object" ? result.data : null;
+  const leftOver = [];
+  let firstInvalid = null;
+  if (errors) {
+    for (const field of Object.keys(errors)) {
+      const messages = [].concat(errors[field]).join(" ");
+      const slot = form.querySelector('[data-error-for="' + field + '"]');
+      const input = form.querySelector('[name="' + field + '"]');
+      if (slot && field !== "form") {
+        slot.textContent = messages;
+        slot.hidden = false;
+        if (input) {
+          input.setAttribute("aria-invalid", "true");
+          firstInvalid = firstInvalid || input;
+        }
+      } else {
+        leftOver.push(field === "detail" || field === "non_field_errors" ? messages : field + ": " + messages);
+      }
+    }
+  } else {
+    leftOver.push(problem(result));
+  }
+  if (leftOver.length) {
+    const slot = form.querySelector('[data-error-for="form"]');
+    slot.textContent = leftOver.join(" ");
+    slot.hidden = false;
+  }
+  if (firstInvalid) firstInvalid.focus();
+}
+
+export function setUpAddTask(onAdded) {
+  const form = document.getElementById("add-task-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { name: form.elements.name.value, description: form.elements.description.value };
+    const interval = form.elements.interval_minutes.value.trim();
+    if (interval) body.interval_minutes = interval;
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    const result = await api("POST", "/tasks/", body);
+    button.disabled = false;
+    if (!result.ok) {
+      showErrors(form, result);
+      return;
+    }
+    form.reset();
+    form.elements.name.focus();
+    announce("Task “" + result.data.name + "” added to To Do.");
+    onAdded();
+  });
+}

@@ -1,0 +1,33 @@
+// The board's behaviour on top of the server-rendered page (board/templates/board/board.html).
+// Writes go to the REST API; the columns and the notification list come back as server HTML;
+// every string from data reaches the page escaped by Django templates or through textContent.
+import { columnsElement, onRender, refreshColumns } from "./columns.js";
+import { coalesce } from "./coalesce.js";
+import { isDialogOpen, openDialog, setUpDialog } from "./dialog.js";
+import { setUpAddTask } from "./forms.js";
+import { startLive } from "./live.js";
+import { addMoveButtons, setUpMoveButtons, setUpSorting } from "./moves.js";
+import { refreshNotifications, setUnread, setUpNotifications } from "./notifications.js";
+import { setUpSearch } from "./search.js";
+import { refreshRelativeTimes } from "./times.js";
+
+// However many live events arrive, at most one refresh of each kind per window.
+const LIVE_REFRESH_WINDOW_MILLISECONDS = 300;
+
+if (columnsElement()) {
+  onRender(addMoveButtons, setUpSorting);
+  addMoveButtons(columnsElement());
+  refreshRelativeTimes(document);
+  window.setInterval(() => refreshRelativeTimes(document), 30000);
+  setUpSorting();
+  setUpMoveButtons();
+  setUpSearch(refreshColumns);
+  setUpAddTask(refreshColumns);
+  setUpDialog();
+  setUpNotifications({ openTask: openDialog, dialogOpen: isDialogOpen });
+  startLive({
+    tasksChanged: coalesce(refreshColumns, LIVE_REFRESH_WINDOW_MILLISECONDS),
+    notificationsChanged: coalesce(refreshNotifications, LIVE_REFRESH_WINDOW_MILLISECONDS),
+    setUnread,
+  });
+}
