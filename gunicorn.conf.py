@@ -1,10 +1,21 @@
 """gunicorn settings for the web process: board, API, admin and the board's Server-Sent Events.
 
-gunicorn's ASGI worker serves tracker.asgi, so a long-lived event stream does not pin a worker the
-way it would under WSGI. Override any value with GUNICORN_CMD_ARGS or the variables below.
+The documented command, which the image, compose, run.sh and the tests run:
+
+    gunicorn -c gunicorn.conf.py tracker.asgi:application
+
+gunicorn's ASGI worker serves tracker.asgi: each worker is an event loop that holds every open
+event stream as a coroutine and hands every other request to Django's WSGI handler in a pool of
+WEB_THREADS threads (tracker.serving). gunicorn reads this file from the project root even without
+-c, so `gunicorn tracker.wsgi:application` (the command Django's docs teach) gets gthread workers
+instead: the board and the API work, and /events/ answers 503 so the board polls for changes.
+Override any value with GUNICORN_CMD_ARGS or the variables below.
 """
 
 import os
+import sys
+
+from gunicorn.config import Config
 
 from tracker.logs import logging_config
 
@@ -16,7 +27,15 @@ bind = os.environ.get("GUNICORN_BIND", _default_bind)
 # each plus one, capped: each worker is an event loop with a thread pool for Django's sync views.
 _cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 workers = int(os.environ.get("WEB_CONCURRENCY", min(_cpus * 2 + 1, 8)))
-worker_class = "asgi"
+
+# The application on the command line (this file runs after gunicorn has parsed it): the ASGI
+# worker for tracker.asgi; a WSGI application under it would answer 500 to every request.
+_apps = Config().parser().parse_known_args(sys.argv[1:])[0].args
+if not _apps or _apps[0].startswith("tracker.asgi"):
+    worker_class = "asgi"
+else:
+    worker_class = "gthread"
+    threads = int(os.environ.get("WEB_THREADS", "4"))
 
 # A worker whose heartbeat stops for this long is killed and replaced. Under the ASGI worker the
 # heartbeat runs beside requests, so an open event stream never trips it.

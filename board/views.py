@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import redis
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -125,7 +126,10 @@ async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
         yield f"retry: {SSE_RETRY_MILLISECONDS}\n: connected\n\n"
         while True:
             try:
-                item = await asyncio.wait_for(queue.get(), timeout=keepalive)
+                # asyncio.timeout, not wait_for: wait_for wraps every get in a new task, and with a
+                # thousand streams open each event would start a thousand tasks.
+                async with asyncio.timeout(keepalive):
+                    item = await queue.get()
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
@@ -139,6 +143,16 @@ async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
 @require_GET
 async def board_events(request: HttpRequest) -> HttpResponse:
     """Server-Sent Events: every change event, as it is published, to every open board."""
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI (runserver, `gunicorn tracker.wsgi`) Django would wait for this endless stream
+        # to end before sending a byte, holding a worker: answer at once, and the board polls.
+        return JsonResponse(
+            {
+                "detail": "Live events need the ASGI server (gunicorn -c gunicorn.conf.py "
+                "tracker.asgi:application); poll /board/state instead."
+            },
+            status=503,
+        )
     if not settings.PUBLIC_READ and not (await request.auser()).is_authenticated:
         return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
     try:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Quick start: create .venv if missing, install the requirements, migrate the SQLite database and serve
-# the board and the API at http://127.0.0.1:8000 with the reminder loop running beside it.
+# the board (live updates included), the API and the admin at http://127.0.0.1:8000 with the
+# documented web command (gunicorn -c gunicorn.conf.py tracker.asgi:application: one port, requests
+# and event streams alike) and the reminder loop running beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -155,8 +155,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file (WAL and multi-process tests need one), one per test process.
     _db["TEST"].setdefault("NAME", str(BASE_DIR / "data" / f"test_tasks_{os.getpid()}.db"))
 else:
-    # Under the ASGI worker each request runs in a new thread, so persistent per-thread connections
-    # (CONN_MAX_AGE > 0) would pile up; a per-process pool (psycopg_pool) reuses them instead.
+    # Threads come and go (one per event stream under Django's ASGI handler, one per request under
+    # runserver), so persistent per-thread connections (CONN_MAX_AGE > 0) would pile up; a
+    # per-process pool (psycopg_pool) reuses them instead, shared by tracker.serving's threads.
     # With CONN_HEALTH_CHECKS Django has the pool check a connection before lending it, so
     # connections broken by a PostgreSQL restart are replaced instead of failing a request.
     _db["CONN_MAX_AGE"] = 0

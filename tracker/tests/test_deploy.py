@@ -251,6 +251,24 @@ def test_production_server_serves_https_behind_the_proxy_with_hsts(production_se
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_with_the_wsgi_module_alone_serves_and_refuses_the_stream_at_once(
+    collected_static, tmp_path, make_task
+):
+    """`gunicorn tracker.wsgi:application`, as Django's docs teach, from the project root: gunicorn
+    reads gunicorn.conf.py by itself, which must not force the ASGI worker onto a WSGI app."""
+    task = make_task("Served over WSGI")
+    env = app_env(STATIC_ROOT=collected_static)
+    with running_server(env, tmp_path / "wsgi.log", args=("tracker.wsgi:application",)) as server:
+        base_url = server.url
+        read = get(f"{base_url}/tasks/{task.pk}")
+        stream = get(f"{base_url}/events/", timeout=5)
+        board = get(f"{base_url}/")
+    assert read.status == 200 and "Served over WSGI" in read.body
+    assert stream.status == 503 and "poll /board/state" in stream.body
+    assert board.status == 200
+
+
 def test_run_sh_serves_the_board_with_the_reminder_loop(tmp_path):
     """The SQLite-only container's command, which is also the README's quick start."""
     port = free_port()

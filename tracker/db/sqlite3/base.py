@@ -1,8 +1,9 @@
 """Django's SQLite backend with connections kept for reuse inside one process.
 
-Under the ASGI worker every request runs in a new thread, and Django's connections are per thread,
-so each request would open a fresh SQLite connection and run its PRAGMAs again (about 1 ms, as much
-as a whole small API request). Instead, a connection closed outside any transaction goes back to a
+Django's connections are per thread and closed at the end of each request, and threads come and go
+(Django's ASGI handler starts one per event stream, runserver one per request), so each request
+would open a fresh SQLite connection and run its PRAGMAs again (about 1 ms, as much as a whole small
+API request). Instead, a connection closed outside any transaction goes back to a
 small per-process stack and the next thread takes it. Django opens SQLite connections with
 check_same_thread=False, so handing one to another thread (never two at once) is safe.
 """
