@@ -2,6 +2,7 @@
 reminder worker running, on SQLite and then on PostgreSQL.
 
     .venv/bin/python bench/load.py [--duration 60] [--clients 50] [--database both|sqlite|postgres]
+        [--runs 3]
 
 Each run starts its own redis-server and (for PostgreSQL) its own throwaway cluster in a temporary
 directory, migrates, seeds 50 people with API tokens, 20 tasks reminded every 3 s and 200 others,
@@ -9,10 +10,14 @@ then starts gunicorn (gunicorn.conf.py, 2 workers) and `manage.py run_reminders`
 checks: no 5xx, no "database is locked" (in answers or logs), every acknowledged write readable, one
 completion notification per move into done, reminders neither lost nor doubled. It prints
 throughput and p50/p99 latency, per kind of request as well, and exits 1 if anything did not hold.
-Needs redis-server, and PostgreSQL 15's binaries for the PostgreSQL run. About 2.5 minutes.
+Each database runs `--runs` times (at most 5); the last table puts the writes/s (acknowledged and
+refused creates, moves and deletes per second) of SQLite and PostgreSQL side by side, with the
+median of the runs. Needs redis-server, and PostgreSQL 15's binaries for the PostgreSQL run. About
+2.5 minutes per run and database.
 """
 
 import argparse
+import statistics
 import sys
 from pathlib import Path
 
@@ -26,11 +31,14 @@ from bench.reliability import (  # noqa: E402 (after the path is set)
     log,
     print_figures,
     run_clients,
-    run_on_each_database,
 )
 
+WRITES = ("create", "move", "delete")
+MAX_RUNS = 5
 
-def run(args, database: str) -> bool:
+
+def run(args, database: str) -> tuple[bool, float, float]:
+    """One run: whether everything held, writes/s and requests/s."""
     with Workspace(args, database) as workspace:
         app = workspace.app
         tokens, baseline = app.start(args.clients)
@@ -38,21 +46,43 @@ def run(args, database: str) -> bool:
         clients, seconds = run_clients(tokens, app.port, args.duration)
         log(f"{database}: checking what was written")
         findings = check_tasks_and_reminders(app, clients, baseline)
-        return print_figures(
-            figures(
-                f"load on {database}, {args.workers} gunicorn workers",
-                app,
-                clients,
-                seconds,
-                findings,
-            )
+        run_figures = figures(
+            f"load on {database}, {args.workers} gunicorn workers",
+            app,
+            clients,
+            seconds,
+            findings,
         )
+        writes = sum(run_figures.by_kind.get(kind, (0, 0, 0))[0] for kind in WRITES)
+        return print_figures(run_figures), writes / seconds, run_figures.throughput
+
+
+def print_side_by_side(results: dict[str, list[tuple[bool, float, float]]]) -> None:
+    print(f"\n== writes/s with {len(next(iter(results.values())))} run(s) per database")
+    print(f"{'database':<10} {'writes/s per run':<28} {'median':>8} {'req/s median':>13}")
+    for database, runs in results.items():
+        per_run = ", ".join(f"{writes:.0f}" for _, writes, _ in runs)
+        writes_median = statistics.median(writes for _, writes, _ in runs)
+        requests_median = statistics.median(requests for _, _, requests in runs)
+        print(f"{database:<10} {per_run:<28} {writes_median:>8.0f} {requests_median:>13.0f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(parser)
-    run_on_each_database(parser.parse_args(), run)
+    parser.add_argument(
+        "--runs", type=int, default=3, help=f"runs per database (default 3, at most {MAX_RUNS})"
+    )
+    args = parser.parse_args()
+    if not 1 <= args.runs <= MAX_RUNS:
+        parser.error(f"--runs must be between 1 and {MAX_RUNS}")
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    results = {database: [] for database in databases}
+    for _ in range(args.runs):
+        for database in databases:
+            results[database].append(run(args, database))
+    print_side_by_side(results)
+    sys.exit(0 if all(held for runs in results.values() for held, _, _ in runs) else 1)
 
 
 if __name__ == "__main__":

@@ -98,11 +98,11 @@ def load_tasks(count: int, now: datetime) -> None:
             cursor.execute(
                 """
                 INSERT INTO tasks_task (name, description, status, interval_minutes, last_ping,
-                    next_reminder_at, position, created_at, updated_at)
+                    next_reminder_at, rank, created_at, updated_at)
                 SELECT 'task ' || n, '', 'in_progress', 60,
                     %(now)s - interval '1 minute' * (n %% 50),
                     %(now)s - interval '1 minute' * (n %% 50) + interval '60 minutes',
-                    n, %(now)s, %(now)s
+                    'V' || lpad(n::text, 7, '0'), %(now)s, %(now)s
                 FROM generate_series(1, %(count)s) AS n
                 """,
                 {"now": now, "count": count},
@@ -114,12 +114,12 @@ def load_tasks(count: int, now: datetime) -> None:
                 """
                 WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %s)
                 INSERT INTO tasks_task (name, description, status, interval_minutes, last_ping,
-                    next_reminder_at, position, created_at, updated_at)
+                    next_reminder_at, rank, created_at, updated_at)
                 SELECT 'task ' || n, '', 'in_progress', 60,
                     strftime('%%Y-%%m-%%d %%H:%%M:%%f', %s, '-' || (n %% 50) || ' minutes') || '000',
                     strftime('%%Y-%%m-%%d %%H:%%M:%%f', %s, '-' || (n %% 50) || ' minutes',
                         '+60 minutes') || '000',
-                    n, %s, %s
+                    'V' || substr('0000000' || n, -7), %s, %s
                 FROM seq
                 """,
                 [count, stamp, stamp, stamp, stamp],

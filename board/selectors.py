@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import BigIntegerField, Case, Count, F, Max, Q, Value, When, Window
+from django.db.models import Case, CharField, Count, F, Max, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from notifications.models import Notification
@@ -12,8 +12,8 @@ from notifications.selectors import notifications_list, unread_summary
 from tasks.models import Task, TaskStatus
 from tasks.selectors import tasks_matching
 
-# Open columns show their first cards; Done shows its latest ones (the highest positions: a task
-# moved to Done without a position lands at the end). "Show all" lifts the limit for one column.
+# Open columns show their first cards; Done shows its latest ones (the highest ranks: a task moved
+# to Done without a place lands at the end). "Show all" lifts the limit for one column.
 OPEN_COLUMN_LIMIT = 200
 DONE_COLUMN_LIMIT = 20
 # The bell's panel lists the newest notifications.
@@ -40,11 +40,6 @@ class BoardColumn:
         """Cards of this column that are not on the page."""
         return self.count - len(self.tasks)
 
-    @property
-    def first_index(self) -> int:
-        """The 0-based place in the whole column of the first card shown (Done hides the oldest)."""
-        return self.hidden_count if self.status == TaskStatus.DONE else 0
-
 
 @dataclass
 class Board:
@@ -52,12 +47,15 @@ class Board:
     tasks_summary: TasksSummary
 
 
-def tasks_for_board(*, search: str = "", show_all: frozenset[str] = frozenset()) -> Board:
+def tasks_for_board(
+    *, search: str = "", show_all: frozenset[str] = frozenset(), keep: int | None = None
+) -> Board:
     """The three columns with their counts and the cards to show, in ONE query.
 
-    Each row carries its column's full count and its rank from the shown end of the column, so the
-    database returns only the shown cards however large the board is; and the summary of all the
-    tasks read, for the version stamp (`board_version`).
+    Each row carries its column's full count and its place from the shown end of the column, so
+    the database returns only the shown cards however large the board is; and the summary of all
+    the tasks read, for the version stamp (`board_version`). The card `keep` (one just moved, say
+    past a column's cap) is shown wherever it sits, beside the column's usual cards.
     """
     columns = {
         status: BoardColumn(
@@ -70,32 +68,39 @@ def tasks_for_board(*, search: str = "", show_all: frozenset[str] = frozenset())
         for status, label in TaskStatus.choices
     }
     is_done = Q(status=TaskStatus.DONE)
-    # Done is ranked from its end (latest first), the open columns from their top.
-    rank_keys = [
-        Case(
-            When(is_done, then=-F("position")),
-            default=F("position"),
-            output_field=BigIntegerField(),
-        ),
-        Case(When(is_done, then=-F("id")), default=F("id"), output_field=BigIntegerField()),
+    # The kept card first, then Done from its end (latest first) and the open columns from their
+    # top. Each partition is one column, so each of the two rank keys is NULL for a whole column.
+    place_keys = [
+        Case(When(pk=keep, then=Value(0)), default=Value(1)),
+        Case(When(is_done, then=F("rank")), output_field=CharField()).desc(),
+        Case(When(~is_done, then=F("rank")), output_field=CharField()).asc(),
     ]
     rows = tasks_matching(Task.objects.all(), search).annotate(
         column_count=Window(Count("id"), partition_by=[F("status")]),
-        rank=Window(RowNumber(), partition_by=[F("status")], order_by=rank_keys),
+        shown_place=Window(RowNumber(), partition_by=[F("status")], order_by=place_keys),
         all_count=Window(Count("id")),
         all_updated=Window(Max("updated_at")),
         all_pinged=Window(Max("last_ping")),
     )
     limits = [column.limit for column in columns.values()]
     if None not in limits:
-        rows = rows.filter(rank__lte=Value(max(limits)))
+        # One more than the limit: the column holding the kept card shows it besides its usual ones.
+        rows = rows.filter(shown_place__lte=Value(max(limits) + (keep is not None)))
     summary = _tasks_summary(0, None, None)
-    for task in rows.order_by("status", "position", "id"):
+    kept_in: str | None = None
+    for task in rows.order_by("status", "rank"):
         summary = _tasks_summary(task.all_count, task.all_updated, task.all_pinged)
         column = columns[task.status]
         column.count = task.column_count
-        if column.limit is None or task.rank <= column.limit:
-            column.tasks.append(task)
+        if task.pk == keep:
+            kept_in = task.status
+        column.tasks.append(task)
+    for column in columns.values():
+        if column.limit is not None:
+            extra = int(column.status == kept_in)
+            column.tasks = [
+                task for task in column.tasks if task.shown_place <= column.limit + extra
+            ]
     return Board(columns=list(columns.values()), tasks_summary=summary)
 
 

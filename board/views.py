@@ -41,7 +41,11 @@ def _board_context(request: HttpRequest) -> dict:
     # NUL cannot occur in stored text, and PostgreSQL refuses it in a query (a 500): drop it.
     search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     show_all = frozenset(request.GET.getlist("show")) & frozenset(TaskStatus.values)
-    board_data = tasks_for_board(search=search, show_all=show_all)
+    # The card the page just moved: shown even past a column's cap, so it stays in sight (and in
+    # focus). Anything but a plain id is ignored, as an unknown one is.
+    keep = request.GET.get("keep", "")
+    keep_id = int(keep) if keep.isascii() and keep.isdigit() and len(keep) <= 18 else None
+    board_data = tasks_for_board(search=search, show_all=show_all, keep=keep_id)
     columns = board_data.columns
     for column in columns:
         column.show_all_query = _query(search, show_all | {column.status})

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationType
 from notifications.services import completion_message, reminder_message
 from tasks.models import Task, TaskStatus
+from tasks.services import column_end_ranks
 from tracker import events
 
 _ACTIONS = [
@@ -114,11 +114,6 @@ def _notifications_for(task: Task, now: datetime) -> Iterator[Notification]:
         )
 
 
-def _end_of_column(status: str) -> int:
-    top = Task.objects.filter(status=status).aggregate(top=Max("position"))["top"]
-    return 0 if top is None else top + 1
-
-
 @transaction.atomic
 def seed_demo(
     *,
@@ -134,13 +129,13 @@ def seed_demo(
     """
     now = now or timezone.now()
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
-    next_position = {status: _end_of_column(status) for status in TaskStatus.values}
     tasks_written = notifications_written = 0
     while tasks_written < count:
         batch = [_demo_task(rng, now) for _ in range(min(batch_size, count - tasks_written))]
-        for task in batch:
-            task.position = next_position[task.status]
-            next_position[task.status] += 1
+        for status in TaskStatus.values:
+            column = [task for task in batch if task.status == status]
+            for task, rank in zip(column, column_end_ranks(status, len(column)), strict=True):
+                task.rank = rank
         Task.objects.bulk_create(batch)
         notifications = [n for task in batch for n in _notifications_for(task, now)]
         Notification.objects.bulk_create(notifications)

@@ -41,7 +41,6 @@ class TaskAdmin(admin.ModelAdmin):
         "description",
         "status",
         "interval_minutes",
-        "position",
         "last_ping",
         "next_reminder_at",
         "created_at",

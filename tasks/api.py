@@ -46,9 +46,19 @@ _TASK_EXAMPLE = OpenApiExample(
     value={"name": "Nightly backup", "description": "db + files", "interval_minutes": 30},
     request_only=True,
 )
-_MOVE_EXAMPLE = OpenApiExample(
-    "Move a card", value={"status": "in_progress", "position": 0}, request_only=True
-)
+_MOVE_EXAMPLES = [
+    OpenApiExample(
+        "Move a card above another",
+        value={"status": "in_progress", "before": 12},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Move a card below another", value={"status": "todo", "after": 7}, request_only=True
+    ),
+    OpenApiExample(
+        "Move a card to the end of a column", value={"status": "done"}, request_only=True
+    ),
+]
 _DELETED = inline_serializer(
     "TaskDeleted", {"message": serializers.CharField(), "task_id": serializers.IntegerField()}
 )
@@ -85,10 +95,14 @@ def _fields_from_query_and_body(request: Request) -> object:
         description=(
             "Only the given fields change. Entering in_progress pings the task and schedules its "
             "reminder; entering done writes one completion notification. "
+            "A move names its place by a card of the column it ends up in: `before` (just above "
+            "that card) or `after` (just below it); with neither, a task changing column goes to "
+            "its end. An anchor that does not exist, sits in another column, or is the task "
+            "itself is a 400, as is giving more than one of `before`, `after` and `position`. "
             f"{AUTH_NOTE}"
         ),
         parameters=_LEGACY_QUERY_PARAMETERS,
-        examples=[_MOVE_EXAMPLE],
+        examples=_MOVE_EXAMPLES,
     ),
     update=extend_schema(
         summary="Edit a task's details",

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from tasks import ranks
+
 NAME_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 10_000
 DEFAULT_INTERVAL_MINUTES = 60.0
@@ -26,9 +28,29 @@ def validate_interval_minutes(value: float) -> None:
         )
 
 
+def validate_rank(value: str) -> None:
+    if not ranks.is_valid(value):
+        raise ValidationError(f"{value!r} is not a rank (tasks.ranks).")
+
+
 def validate_not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("This field may not be blank.")
+
+
+class RankField(models.CharField):
+    """A card's rank (tasks.ranks): compared byte by byte on every database.
+
+    SQLite compares text bytewise already; PostgreSQL would use the database's locale, where
+    "a" < "B", so the column gets the "C" collation there. Chosen per connection, not as
+    `db_collation`, because SQLite has no collation of that name.
+    """
+
+    def db_parameters(self, connection) -> dict:
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
 
 
 class Task(models.Model):
@@ -44,8 +66,13 @@ class Task(models.Model):
     last_ping = models.DateTimeField(default=timezone.now)
     # Kept equal to last_ping + interval exactly while the task is in progress, None otherwise.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Order inside the task's column on the board, 0 at the top.
-    position = models.PositiveIntegerField(default=0)
+    # Order inside the task's column on the board, lowest first (tasks.ranks, set by tasks.services).
+    rank = RankField(
+        max_length=ranks.MAX_LENGTH,
+        default=ranks.anywhere,
+        editable=False,
+        validators=[validate_rank],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,10 +85,12 @@ class Task(models.Model):
                 condition=Q(status="in_progress"),
                 name="task_due_reminder_idx",
             ),
-            # The board's per-column order (board.selectors.tasks_for_board).
-            models.Index(fields=["status", "position", "id"], name="task_board_order_idx"),
         ]
         constraints = [
+            # One card per place: tasks.services retries the rare clash of two concurrent writers.
+            # Its index serves the board's per-column order (board.selectors.tasks_for_board) and
+            # the neighbour lookups of a move.
+            models.UniqueConstraint(fields=["status", "rank"], name="task_column_rank_unique"),
             models.CheckConstraint(
                 condition=Q(status__in=TaskStatus.values), name="task_status_valid"
             ),

@@ -11,6 +11,8 @@ from tasks.services import task_create, task_update
 ALLOWED_STATUSES = ", ".join(TaskStatus.values)
 INVALID_STATUS = '"{input}" is not a valid status. Allowed values: ' + ALLOWED_STATUSES + "."
 
+# Earlier clients ordered by `position`, the index that `rank` replaced: same order.
+ORDERING_ALIASES = {"position": "rank"}
 
 # Model fields whose value DRF writes to JSON as it is, only coerced to its type; DateTimeField is
 # the other plain kind. A boolean is not here: SQLite's JSON functions (tasks.json_array) write 0/1.
@@ -60,8 +62,28 @@ class StrictIntegerField(_NumberNotBoolean, serializers.IntegerField):
     pass
 
 
+# The task's fields as the API answers them, in order: the one list. The list endpoint's JSON
+# (tasks.json_array), the one-task answer, ?ordering= and the query-parameter writes derive from it.
+ANSWER_FIELDS = [
+    "id",
+    "name",
+    "description",
+    "status",
+    "interval_minutes",
+    "last_ping",
+    "next_reminder_at",
+    "rank",
+    "created_at",
+    "updated_at",
+]
+PLACE_FIELDS = ["before", "after", "position"]
+
+
 class TaskSerializer(serializers.ModelSerializer):
-    """The original's task fields plus `position`, the 0-based place in the task's board column.
+    """The original's task fields plus `rank`, which orders the cards of a board column.
+
+    A write places the task with `before` or `after` (a card of its new column) or, as earlier
+    clients did, with `position` (an index): none of them are stored, so they are write-only.
 
     Writes go through tasks.services, so the status rules (ping, reminder schedule, completion
     notification) apply whichever client changes a task.
@@ -70,32 +92,49 @@ class TaskSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.FloatField: StrictFloatField,
-        models.PositiveIntegerField: StrictIntegerField,
     }
+    before = StrictIntegerField(
+        write_only=True,
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Put the task just above this card (a task id) of the column it ends up in.",
+    )
+    after = StrictIntegerField(
+        write_only=True,
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Put the task just below this card (a task id) of the column it ends up in.",
+    )
+    position = StrictIntegerField(
+        write_only=True,
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=(
+            "Earlier clients' form: the 0-based index among the column's other cards (past the "
+            "end: the end). An index means nothing under a search or a capped column: prefer "
+            "`before` or `after`."
+        ),
+    )
 
     class Meta:
         model = Task
-        # The task's fields as the API answers them, in order: the one list. The list endpoint's
-        # JSON (tasks.json_array), ?ordering= and the query-parameter writes are derived from it.
-        fields = [
-            "id",
-            "name",
-            "description",
-            "status",
-            "interval_minutes",
-            "last_ping",
-            "next_reminder_at",
-            "position",
-            "created_at",
-            "updated_at",
-        ]
+        # The answer's fields, then where a write puts the card (write-only, not stored).
+        fields = [*ANSWER_FIELDS, *PLACE_FIELDS]
+        # Not DRF's unique-together check for (status, rank): ranks are the services' to pick, and
+        # the check would refuse every move into a column.
+        validators: list = []
         # The rest of the read-only ones are so by the model (primary key, editable=False, auto_now).
         read_only_fields = ["last_ping"]
         extra_kwargs = {
             "status": {"error_messages": {"invalid_choice": INVALID_STATUS}},
-            "position": {
-                "required": False,
-                "help_text": "0-based place in the task's column; the end of the column when left out.",
+            "rank": {
+                "help_text": (
+                    "Orders the cards of a column: sort a status's tasks by rank (as strings, "
+                    "byte by byte) for the board's order. Opaque; it changes when cards move."
+                )
             },
         }
 
@@ -117,7 +156,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 # TaskSerializer's fields as model columns, or None once one is not a plain column (then reads go
 # through DRF's fields and the list through the serializer: slower, still right).
-TASK_COLUMNS = plain_columns(Task, TaskSerializer.Meta.fields)
+TASK_COLUMNS = plain_columns(Task, ANSWER_FIELDS)
 
 
 def _is_sort_key(name: str) -> bool:
@@ -129,7 +168,12 @@ def _is_sort_key(name: str) -> bool:
     return field.concrete and not field.is_relation and not isinstance(field, models.TextField)
 
 
-ORDERING_FIELDS = tuple(name for name in TaskSerializer.Meta.fields if _is_sort_key(name))
+ORDERING_FIELDS = tuple(name for name in ANSWER_FIELDS if _is_sort_key(name))
+
+
+def _ordering_alias(key: str) -> str:
+    descending, name = key.startswith("-"), key.removeprefix("-")
+    return ("-" if descending else "") + ORDERING_ALIASES.get(name, name)
 
 
 class TaskListQuerySerializer(serializers.Serializer):
@@ -159,6 +203,7 @@ class TaskListQuerySerializer(serializers.Serializer):
 
     def validate_ordering(self, value: str) -> list[str]:
         keys = [key.strip() for key in value.split(",") if key.strip()]
+        keys = [_ordering_alias(key) for key in keys]
         unknown = [key for key in keys if key.removeprefix("-") not in ORDERING_FIELDS]
         if unknown:
             raise serializers.ValidationError(

@@ -3,17 +3,29 @@
 The status rule lives in `_apply_status` and nowhere else: a status change pings the task
 (`Task.ping`, which schedules the reminder while in progress and clears it otherwise), and entering
 done writes one completion notification.
+
+A card's place in its column is its rank (tasks.ranks), set by `_save_placed` and nowhere else: a
+move writes the moved card alone, next to an anchor (`before`/`after`), at an index (`position`) or
+at the column's end.
 """
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
-from django.db import connection, transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from notifications.services import notification_create_completion
+from tasks import ranks
 from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskStatus
 from tracker import events
+
+logger = logging.getLogger(__name__)
 
 
 def _apply_status(task: Task, status: str, now: datetime) -> bool:
@@ -25,46 +37,160 @@ def _apply_status(task: Task, status: str, now: datetime) -> bool:
     return True
 
 
-def _place(task: Task, position: int | None) -> None:
-    """Put the task at index `position` among the other cards of its column (None: the end).
-
-    An index, not a stored value: deletes leave gaps and a card moved down its own column still
-    holds its old slot, so the card now at that index gives the value, and it and the cards below
-    it shift down by one.
-    """
-    column = Task.objects.filter(status=task.status).exclude(pk=task.pk)
-    successor = None
-    if position is not None:
-        successor = column.order_by("position", "id")[max(0, position) :].first()
-    if successor is None:
-        task.position = _column_end(column)
-        return
-    column.filter(
-        Q(position__gt=successor.position) | Q(position=successor.position, id__gte=successor.pk)
-    ).update(position=F("position") + 1)
-    task.position = successor.position
+# pg_advisory_xact_lock key space (the first of its two int4 keys) for the order of one column;
+# the second key is the column (_COLUMN_KEYS). Any constant no other code uses.
+COLUMN_ORDER_LOCK = 0x5747_0001
+_COLUMN_KEYS = {status: number for number, status in enumerate(TaskStatus.values)}
+# Tries at a placement whose rank another writer took first (see _save_placed).
+_PLACEMENT_ATTEMPTS = 5
 
 
-# pg_advisory_xact_lock key for the board's card order (any constant no other code uses).
-BOARD_ORDER_LOCK = 0x5747_0001
+def _lock_column_order(status: str, *, exclusive: bool = False) -> None:
+    """On PostgreSQL, hold the order lock of one column until commit: shared to place a card in it,
+    exclusive to respace it (column_respace).
 
-
-def _lock_board_order() -> None:
-    """On PostgreSQL, let one transaction at a time reorder cards, until it commits.
-
-    `_place` shifts many rows of a column while the writer already holds its own task's row lock, so
-    two concurrent moves can each wait for a row the other holds: a deadlock, and a 500. Taken first,
-    before any row lock, this lock makes them queue instead. SQLite's IMMEDIATE transactions already
-    let only one writer in at a time.
+    Placements never wait for one another (a new rank moves no other card); they only keep a
+    respace, which rewrites every rank of the column, from interleaving with a rank computed from
+    the old ones. Taken before any row lock, so that a queued respace cannot close a wait cycle.
+    SQLite's IMMEDIATE transactions let one writer in at a time anyway.
     """
     if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BOARD_ORDER_LOCK])
+            cursor.execute(f"SELECT {function}(%s, %s)", [COLUMN_ORDER_LOCK, _COLUMN_KEYS[status]])
 
 
-def _column_end(column: QuerySet[Task]) -> int:
-    top = column.aggregate(top=Max("position"))["top"]
-    return 0 if top is None else top + 1
+def _label(status: str) -> str:
+    return TaskStatus(status).label
+
+
+def _anchor_rank(task: Task, status: str, field: str, anchor_id: int) -> str:
+    """The rank of the card named by `before` or `after`, which must sit in the target column."""
+    if anchor_id == task.pk:
+        raise ValidationError({field: ["A card cannot be placed next to itself."]})
+    anchor = Task.objects.filter(pk=anchor_id).values_list("status", "rank").first()
+    if anchor is None:
+        raise ValidationError({field: [f"There is no task {anchor_id} to place the card {field}."]})
+    if anchor[0] != status:
+        raise ValidationError(
+            {
+                field: [
+                    f"Task {anchor_id} is in {_label(anchor[0])}, not in {_label(status)}: "
+                    f"name a card of the column the task moves to, or leave {field} out."
+                ]
+            }
+        )
+    return anchor[1]
+
+
+def _neighbours(
+    task: Task, *, before: int | None, after: int | None, position: int | None
+) -> tuple[str | None, str | None]:
+    """The ranks the task goes between in its (new) column; None for the column's end.
+
+    `before`/`after` name a card; `position` is a 0-based index among the column's other cards,
+    the form of earlier clients; none of them means the end of the column.
+    """
+    column = Task.objects.filter(status=task.status).exclude(pk=task.pk)
+    upwards = column.order_by("rank").values_list("rank", flat=True)
+    downwards = column.order_by("-rank").values_list("rank", flat=True)
+    if before is not None:
+        rank = _anchor_rank(task, task.status, "before", before)
+        return downwards.filter(rank__lt=rank).first(), rank
+    if after is not None:
+        rank = _anchor_rank(task, task.status, "after", after)
+        return rank, upwards.filter(rank__gt=rank).first()
+    if position == 0:
+        return None, upwards.first()
+    if position is not None:
+        pair = list(upwards[position - 1 : position + 1])
+        if pair:
+            return pair[0], pair[1] if len(pair) == 2 else None
+    return downwards.first(), None
+
+
+def _save_placed(
+    task: Task,
+    save: Callable[[], None],
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    position: int | None = None,
+) -> None:
+    """Give the task a rank at the asked place in its column and `save()` it.
+
+    Two writers placing cards into the same gap at once may pick the same rank (rarely: ranks are
+    picked at random inside the gap); the unique constraint refuses the second, which reads the
+    gap again and picks anew. A column whose ranks grow long is respaced after commit.
+    """
+    for attempt in range(_PLACEMENT_ATTEMPTS):
+        task.rank = ranks.between(*_neighbours(task, before=before, after=after, position=position))
+        try:
+            with transaction.atomic():
+                save()
+            break
+        except IntegrityError as error:
+            if "rank" not in str(error) or attempt == _PLACEMENT_ATTEMPTS - 1:
+                raise
+    if len(task.rank) > ranks.RESPACE_LENGTH:
+        transaction.on_commit(partial(_respace_quietly, task.status))
+
+
+@transaction.atomic
+def column_respace(*, status: str) -> int:
+    """Give a column's cards short, evenly spaced ranks again, in the same order; how many.
+
+    Only when some rank grew past ranks.RESPACE_LENGTH (cards inserted again and again into one
+    gap): a second respace queued behind the first finds nothing to do.
+    """
+    _lock_column_order(status, exclusive=True)
+    # Row locks too: a card leaving the column meanwhile (no column lock needed for that) either
+    # commits first and is not read, or waits until this commits.
+    column = list(
+        Task.objects.select_for_update().filter(status=status).order_by("rank").only("pk", "rank")
+    )
+    if not column or max(len(task.rank) for task in column) <= ranks.RESPACE_LENGTH:
+        return 0
+    ids = [task.pk for task in column]
+    # First out of the way ("~" sorts after every rank digit): the new ranks may equal old ones of
+    # other cards, and the unique constraint is checked row by row.
+    Task.objects.filter(pk__in=ids).update(rank=Concat(Value("~"), Cast("id", CharField())))
+    for task, rank in zip(column, ranks.spread(len(column)), strict=True):
+        task.rank = rank
+    Task.objects.bulk_update(column, ["rank"], batch_size=500)
+    return len(column)
+
+
+def _respace_quietly(status: str) -> None:
+    # After the move committed: a respace that fails is retried by the next long rank, and must
+    # not turn the move's answer into an error.
+    try:
+        column_respace(status=status)
+    except DatabaseError:
+        logger.exception("Respacing the %s column failed; the next long rank retries it", status)
+
+
+def column_end_ranks(status: str, count: int) -> list[str]:
+    """`count` increasing ranks after the column's last card, for bulk inserts (demo data).
+
+    Call it inside the transaction that inserts them: it holds the column's order lock until then.
+    """
+    _lock_column_order(status)
+    last = (
+        Task.objects.filter(status=status).order_by("-rank").values_list("rank", flat=True).first()
+    )
+    return ranks.after(last, count)
+
+
+def _one_place(before: int | None, after: int | None, position: int | None) -> None:
+    given = [
+        name
+        for name, value in (("before", before), ("after", after), ("position", position))
+        if value is not None
+    ]
+    if len(given) > 1:
+        message = f"Give one of before, after and position, not {' and '.join(given)}."
+        raise ValidationError({name: [message] for name in given})
 
 
 @transaction.atomic
@@ -74,12 +200,16 @@ def task_create(
     description: str = "",
     interval_minutes: float = DEFAULT_INTERVAL_MINUTES,
     status: str = TaskStatus.TODO,
+    before: int | None = None,
+    after: int | None = None,
     position: int | None = None,
     now: datetime | None = None,
 ) -> Task:
-    """A new task at `position` in its column (0-based), or at the end of it when None."""
+    """A new task placed before or after a card of its column, at a 0-based `position`, or (none
+    given) at the end of the column."""
     now = now or timezone.now()
-    _lock_board_order()
+    _one_place(before, after, position)
+    _lock_column_order(status)
     task = Task(
         name=name.strip(),
         description=description,
@@ -88,9 +218,8 @@ def task_create(
         last_ping=now,
     )
     _apply_status(task, status, now)
-    _place(task, position)
-    task.full_clean(validate_unique=False, validate_constraints=False)
-    task.save()
+    task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
+    _save_placed(task, task.save, before=before, after=after, position=position)
     if task.status == TaskStatus.DONE:
         notification_create_completion(task=task, now=now)
     events.publish_after_commit("task.created", {"id": task.pk})
@@ -105,20 +234,30 @@ def task_update(
     description: str | None = None,
     interval_minutes: float | None = None,
     status: str | None = None,
+    before: int | None = None,
+    after: int | None = None,
     position: int | None = None,
     now: datetime | None = None,
 ) -> Task:
     """Change any of the given fields (None leaves a field as it is) with the status rules applied.
 
-    `position` is the 0-based place in the task's (new) column; moving to another column without a
-    position puts the task at the end of that column.
+    `before`/`after` (a card of the task's new column) or `position` (0-based among its other
+    cards) place the task in its column; moving to another column without them puts the task at
+    the end of that column.
     """
     now = now or timezone.now()
-    if status is not None or position is not None:
-        _lock_board_order()  # before the row lock below, or two moves can deadlock
+    _one_place(before, after, position)
+    anchored = before is not None or after is not None or position is not None
+    locked_column = None
+    if status is not None or anchored:
+        # The column the task lands in, locked before the row lock below (see _lock_column_order).
+        locked_column = status or (
+            Task.objects.filter(pk=task.pk).values_list("status", flat=True).first() or task.status
+        )
+        _lock_column_order(locked_column)
     # Lock the row so two writers cannot both see "not done yet" and both notify.
     current = Task.objects.select_for_update().get(pk=task.pk)
-    task.status, task.position = current.status, current.position
+    task.status, task.rank = current.status, current.rank
     task.last_ping, task.next_reminder_at = current.last_ping, current.next_reminder_at
 
     if name is not None:
@@ -132,11 +271,23 @@ def task_update(
     status_changed = status is not None and _apply_status(task, status, now)
     if interval_changed and not status_changed and task.status == TaskStatus.IN_PROGRESS:
         task.ping(task.last_ping)  # the same ping, the new interval
-    if status_changed or position is not None:
-        _place(task, position)
 
-    task.full_clean(validate_unique=False, validate_constraints=False)
-    task.save()
+    task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
+    if status_changed or anchored:
+        if task.status != locked_column:
+            # Moved to another column by a concurrent write between the two reads above; locking
+            # that column now, after the row lock, could deadlock. The client's view is stale.
+            raise ValidationError(
+                {
+                    "status": [
+                        f"Task {task.pk} moved to {_label(task.status)} meanwhile: "
+                        "send its status with the move to say which column it goes to."
+                    ]
+                }
+            )
+        _save_placed(task, task.save, before=before, after=after, position=position)
+    else:
+        task.save()
     if status_changed and task.status == TaskStatus.DONE:
         notification_create_completion(task=task, now=now)
     events.publish_after_commit("task.updated", {"id": task.pk, "status": task.status})

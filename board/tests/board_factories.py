@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tasks import ranks
 from tasks.models import Task, TaskStatus
 
 
 def bulk_tasks(count: int, statuses: tuple[str, ...] = tuple(TaskStatus.values)) -> list[Task]:
-    """`count` tasks spread over `statuses` in turn, numbered by column from position 0."""
+    """`count` tasks spread over `statuses` in turn, each column in the order of creation."""
     now = timezone.now()
-    positions = dict.fromkeys(statuses, 0)
+    column_ranks = {status: iter(ranks.spread(count)) for status in statuses}
     rows = []
     for number in range(count):
         status = statuses[number % len(statuses)]
@@ -19,7 +20,7 @@ def bulk_tasks(count: int, statuses: tuple[str, ...] = tuple(TaskStatus.values))
                 name=f"Task {number}",
                 description=f"Description of task {number}",
                 status=status,
-                position=positions[status],
+                rank=next(column_ranks[status]),
                 interval_minutes=30,
                 last_ping=now,
                 next_reminder_at=now + timedelta(minutes=30)
@@ -27,5 +28,4 @@ def bulk_tasks(count: int, statuses: tuple[str, ...] = tuple(TaskStatus.values))
                 else None,
             )
         )
-        positions[status] += 1
     return Task.objects.bulk_create(rows, batch_size=500)

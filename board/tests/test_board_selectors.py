@@ -2,6 +2,7 @@ import pytest
 
 from board.selectors import (
     DONE_COLUMN_LIMIT,
+    OPEN_COLUMN_LIMIT,
     board_version,
     tasks_for_board,
     unread_notifications,
@@ -24,7 +25,7 @@ def names(board_column):
     return [task.name for task in board_column.tasks]
 
 
-def test_columns_hold_their_tasks_in_position_order(make_task):
+def test_columns_hold_their_tasks_in_rank_order(make_task):
     make_task("Second", status=TaskStatus.IN_PROGRESS)
     make_task("Later")
     make_task("First", status=TaskStatus.IN_PROGRESS, position=0)
@@ -47,7 +48,6 @@ def test_done_shows_its_latest_cards_and_the_full_count():
     done = column(tasks_for_board().columns, "done")
     assert done.count == DONE_COLUMN_LIMIT + 5
     assert done.hidden_count == 5
-    assert done.first_index == 5
     assert names(done)[0] == "Task 5"
     assert names(done)[-1] == f"Task {DONE_COLUMN_LIMIT + 4}"
 
@@ -56,7 +56,6 @@ def test_show_all_lifts_the_done_limit():
     bulk_tasks(DONE_COLUMN_LIMIT + 5, statuses=("done",))
     done = column(tasks_for_board(show_all=frozenset({"done"})).columns, "done")
     assert len(done.tasks) == DONE_COLUMN_LIMIT + 5
-    assert done.first_index == 0
 
 
 def test_search_matches_name_or_description_and_counts_only_matches(make_task):
@@ -104,3 +103,32 @@ def test_the_board_page_and_the_polling_endpoint_agree_on_the_version(make_task)
     notification_create(message="Hello")
     version, _ = board_version()
     assert version_of(tasks_for_board().tasks_summary, unread_notifications()) == version
+
+
+def test_a_card_kept_past_an_open_columns_cap_is_shown_after_the_usual_cards(
+    django_assert_num_queries,
+):
+    tasks = bulk_tasks(OPEN_COLUMN_LIMIT + 5, statuses=("in_progress",))
+    with django_assert_num_queries(1):
+        columns = tasks_for_board(keep=tasks[-1].pk).columns
+    in_progress = column(columns, "in_progress")
+    assert len(in_progress.tasks) == OPEN_COLUMN_LIMIT + 1
+    assert names(in_progress)[-2:] == [
+        f"Task {OPEN_COLUMN_LIMIT - 1}",
+        f"Task {OPEN_COLUMN_LIMIT + 4}",
+    ]
+    assert (in_progress.count, in_progress.hidden_count) == (OPEN_COLUMN_LIMIT + 5, 4)
+
+
+def test_a_card_kept_among_dones_earlier_cards_is_shown_first():
+    tasks = bulk_tasks(DONE_COLUMN_LIMIT + 5, statuses=("done",))
+    done = column(tasks_for_board(keep=tasks[0].pk).columns, "done")
+    assert names(done)[:2] == ["Task 0", "Task 5"]
+    assert len(done.tasks) == DONE_COLUMN_LIMIT + 1
+
+
+def test_keeping_a_card_leaves_the_other_columns_at_their_caps():
+    tasks = bulk_tasks(2 * (OPEN_COLUMN_LIMIT + 2), statuses=("todo", "in_progress"))
+    columns = tasks_for_board(keep=tasks[-1].pk).columns
+    assert len(column(columns, "todo").tasks) == OPEN_COLUMN_LIMIT
+    assert len(column(columns, "in_progress").tasks) == OPEN_COLUMN_LIMIT + 1

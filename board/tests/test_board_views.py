@@ -53,6 +53,24 @@ def test_logged_in_board_renders_in_four_queries_with_1000_tasks(
     assert b'id="add-task-form"' in response.content
 
 
+def test_the_columns_fragment_keeps_the_card_named_by_keep_in_one_query(
+    browser_client, django_assert_num_queries
+):
+    tasks = bulk_tasks(1000, statuses=("todo",))
+    with django_assert_num_queries(1):  # the cards with their counts
+        html = browser_client.get(f"/board/columns?keep={tasks[-1].pk}").content.decode()
+    assert f'id="task-{tasks[-1].pk}"' in html
+    assert f'id="task-{tasks[-2].pk}"' not in html
+
+
+@pytest.mark.parametrize("keep", ["abc", "-1", "1e3", "９", "9" * 40, ""])
+def test_a_keep_that_is_not_an_id_is_ignored(browser_client, make_task, keep):
+    make_task("Deploy")
+    response = browser_client.get("/board/columns", {"keep": keep})
+    assert response.status_code == 200
+    assert b"Deploy" in response.content
+
+
 def test_anonymous_visitors_get_a_log_in_link_and_no_write_controls(browser_client, make_task):
     make_task("Deploy")
     html = browser_client.get("/").content.decode()

@@ -131,7 +131,7 @@ def test_a_time_without_utc_offset_imports_nothing(tmp_path, make_task):
         ({"pk": "abc"}, "abc"),
         ({"fields": []}, '"fields" must be an object'),
         ({"fields": {"name": "x", "interval_minutes": "often"}}, "often"),
-        ({"fields": {"name": "x", "position": -1}}, "position"),
+        ({"fields": {"name": "x", "rank": "not a rank"}}, "rank"),
     ],
 )
 def test_a_malformed_object_imports_nothing(tmp_path, make_task, change, message):

@@ -42,12 +42,14 @@ def test_every_done_task_has_one_completion_notification():
         assert notification.message == completion_message(task.name)
 
 
-def test_positions_continue_each_column_after_existing_cards(make_task):
+def test_demo_cards_go_after_existing_cards_in_creation_order(make_task):
     make_task("Already here")
     seed("--tasks", "100", "--seed", "4")
-    for status in TaskStatus.values:
-        positions = list(Task.objects.filter(status=status).values_list("position", flat=True))
-        assert sorted(positions) == list(range(len(positions)))
+    todo = list(
+        Task.objects.filter(status=TaskStatus.TODO).order_by("rank").values_list("pk", flat=True)
+    )
+    assert todo[0] == Task.objects.get(name="Already here").pk
+    assert todo == sorted(todo)
 
 
 def test_reminders_and_unread_notifications_are_part_of_the_demo():

@@ -9,6 +9,7 @@ from notifications.models import Notification
 from tasks import serializers
 from tasks.models import Task
 from tasks.serializers import TaskSerializer
+from tasks.tests.ordering import column_names
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_list_is_a_bare_array_of_every_task_by_id(anon_client, make_task):
     response = anon_client.get("/tasks/")
     assert response.status_code == 200
     assert [task["id"] for task in response.json()] == [first.pk, second.pk]
-    assert list(response.json()[0]) == TaskSerializer.Meta.fields
+    assert list(response.json()[0]) == serializers.ANSWER_FIELDS
     assert_has_the_original_fields(response.json()[0])
 
 
@@ -174,7 +175,7 @@ def test_retrieve_answers_one_task(anon_client, make_task, django_assert_num_que
     assert response.status_code == 200
     body = response.json()
     assert (body["id"], body["name"], body["description"]) == (task.pk, "Backup", "nightly")
-    assert (body["status"], body["interval_minutes"], body["position"]) == ("todo", 15.0, 0)
+    assert (body["status"], body["interval_minutes"], body["rank"]) == ("todo", 15.0, task.rank)
 
 
 @pytest.mark.parametrize("task_id", ["12345", "abc", "5.5", "-1", "99999999999999999999999", "%00"])
@@ -197,14 +198,15 @@ def test_create_answers_201_with_the_task_and_its_location(token_client, path):
     assert response["Location"] == f"/tasks/{task.pk}"
     assert response.json()["name"] == "Backup"
     assert response.json()["interval_minutes"] == 30.0
-    assert list(response.json()) == TaskSerializer.Meta.fields
+    assert list(response.json()) == serializers.ANSWER_FIELDS
     assert_has_the_original_fields(response.json())
 
 
 def test_create_defaults_to_todo_every_hour_at_the_end_of_the_column(token_client, make_task):
-    make_task("Already there")
+    there = make_task("Already there")
     body = token_client.post("/tasks/", {"name": "New"}).json()
-    assert (body["status"], body["interval_minutes"], body["position"]) == ("todo", 60.0, 1)
+    assert (body["status"], body["interval_minutes"]) == ("todo", 60.0)
+    assert body["rank"] > there.rank
     assert body["next_reminder_at"] is None
 
 
@@ -219,12 +221,17 @@ def test_create_done_writes_one_completion_notification(token_client):
     assert Notification.objects.get().message == "Task 'Finished' has been completed!"
 
 
-def test_create_at_a_position_shifts_the_cards_below(token_client, make_task):
-    top = make_task("Top")
+def test_create_at_a_position_goes_above_the_card_there(token_client, make_task):
+    make_task("Top"), make_task("Below")
     token_client.post("/tasks/", {"name": "New top", "position": 0})
-    top.refresh_from_db()
-    assert Task.objects.get(name="New top").position == 0
-    assert top.position == 1
+    assert column_names("todo") == ["New top", "Top", "Below"]
+
+
+def test_create_before_a_card_goes_just_above_it(token_client, make_task):
+    make_task("One"), make_task("Two")
+    two = Task.objects.get(name="Two")
+    token_client.post("/tasks/", {"name": "New", "before": two.pk})
+    assert column_names("todo") == ["One", "New", "Two"]
 
 
 def test_unknown_fields_are_ignored(token_client):
@@ -314,13 +321,11 @@ def test_body_wins_over_query_parameters(token_client, make_task):
 
 
 def test_patch_status_and_position_moves_the_card_into_place(token_client, make_task):
-    # The board's drag and drop: a status and a 0-based place in the target column.
-    first, second = make_task("One", status="in_progress"), make_task("Two", status="in_progress")
+    # Earlier clients' form: a status and a 0-based index among the target column's other cards.
+    make_task("One", status="in_progress"), make_task("Two", status="in_progress")
     moved = make_task("Moved")
     token_client.patch(f"/tasks/{moved.pk}", {"status": "in_progress", "position": 1})
-    column = Task.objects.filter(status="in_progress").order_by("position")
-    assert list(column.values_list("name", flat=True)) == ["One", "Moved", "Two"]
-    assert {first.pk, second.pk, moved.pk} == set(column.values_list("pk", flat=True))
+    assert column_names("in_progress") == ["One", "Moved", "Two"]
 
 
 def test_patch_with_invalid_status_changes_nothing(token_client, make_task):
@@ -408,3 +413,98 @@ def test_detail_answers_every_method_on_both_forms_without_redirect(
     task = make_task()
     response = getattr(token_client, method)(f"/tasks/{task.pk}{suffix}", {"name": "Renamed"})
     assert response.status_code == 200
+
+
+# --- moves by anchor -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def todo_column(make_task):
+    return [make_task(name) for name in ["A", "B", "C"]]
+
+
+def test_patch_before_a_card_puts_the_task_just_above_it(token_client, todo_column):
+    a, _, c = todo_column
+    response = token_client.patch(
+        f"/tasks/{c.pk}", {"status": "todo", "before": a.pk}, format="json"
+    )
+    assert response.status_code == 200
+    assert column_names("todo") == ["C", "A", "B"]
+
+
+def test_patch_after_a_card_without_a_status_stays_in_the_column(token_client, todo_column):
+    a, b, _ = todo_column
+    token_client.patch(f"/tasks/{a.pk}", {"after": b.pk}, format="json")
+    assert column_names("todo") == ["B", "A", "C"]
+
+
+def test_patch_into_another_column_after_a_card(token_client, todo_column, make_task):
+    first = make_task("First", status="done")
+    make_task("Second", status="done")
+    response = token_client.patch(
+        f"/tasks/{todo_column[0].pk}", {"status": "done", "after": first.pk}, format="json"
+    )
+    assert response.json()["status"] == "done"
+    assert column_names("done") == ["First", "A", "Second"]
+
+
+def test_the_original_query_form_takes_an_anchor_too(token_client, todo_column):
+    a, _, c = todo_column
+    token_client.patch(f"/tasks/{c.pk}?before={a.pk}", content_type="application/json")
+    assert column_names("todo") == ["C", "A", "B"]
+
+
+def test_an_anchor_in_another_column_is_400_saying_where_it_is(
+    token_client, todo_column, make_task
+):
+    elsewhere = make_task("Elsewhere", status="in_progress")
+    response = token_client.patch(
+        f"/tasks/{todo_column[0].pk}", {"status": "done", "before": elsewhere.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "before": [
+            f"Task {elsewhere.pk} is in In Progress, not in Done: name a card of the column the "
+            "task moves to, or leave before out."
+        ]
+    }
+    assert Task.objects.get(pk=todo_column[0].pk).status == "todo"
+
+
+def test_a_missing_anchor_is_400_and_nothing_moves(token_client, todo_column):
+    response = token_client.patch(
+        f"/tasks/{todo_column[0].pk}", {"status": "done", "after": 999_999}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"after": ["There is no task 999999 to place the card after."]}
+    assert column_names("todo") == ["A", "B", "C"]
+
+
+def test_the_task_itself_as_its_anchor_is_400(token_client, todo_column):
+    a = todo_column[0]
+    response = token_client.patch(f"/tasks/{a.pk}", {"before": a.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"before": ["A card cannot be placed next to itself."]}
+
+
+def test_before_and_after_together_are_400(token_client, todo_column):
+    a, b, c = todo_column
+    response = token_client.patch(f"/tasks/{c.pk}", {"before": a.pk, "after": b.pk}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"before", "after"}
+
+
+def test_an_anchor_on_create_in_another_column_is_400_and_creates_nothing(
+    token_client, todo_column
+):
+    response = token_client.post(
+        "/tasks/", {"name": "New", "status": "done", "after": todo_column[0].pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["after"]
+    assert not Task.objects.filter(name="New").exists()
+
+
+def test_ordering_by_position_is_the_rank_order(anon_client, todo_column):
+    ids = [task["id"] for task in anon_client.get("/tasks/?ordering=position").json()]
+    assert ids == [task.pk for task in todo_column]

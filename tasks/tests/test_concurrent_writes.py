@@ -1,6 +1,7 @@
 """Writers racing each other on PostgreSQL, where row locks (not one database-wide write lock, as on
 SQLite) decide who waits: found by bench/load.py and bench/faults.py, kept here as regressions."""
 
+import random
 import threading
 import time
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from notifications.services import notifications_create_reminders
 from reminders.sweep import due_tasks
+from tasks import ranks
 from tasks.models import Task
 from tasks.services import task_create, task_delete, task_update
 
@@ -61,6 +63,80 @@ def test_concurrent_moves_into_one_column_never_deadlock():
 
     assert in_threads(shuffle, tasks) == []
     assert Task.objects.count() == 8
+
+
+def ranks_of(status: str) -> list[str]:
+    return list(Task.objects.filter(status=status).order_by("rank").values_list("rank", flat=True))
+
+
+def test_concurrent_moves_inside_one_column_keep_every_card_once():
+    tasks = [task_create(name=f"Card {n}") for n in range(8)]
+    ids = [task.pk for task in tasks]
+
+    def reorder(task: Task) -> None:
+        rng = random.Random(task.pk)
+        for _ in range(15):
+            anchor = rng.choice([pk for pk in ids if pk != task.pk])
+            place = {rng.choice(["before", "after"]): anchor}
+            task_update(task=Task.objects.get(pk=task.pk), status="todo", **place)
+
+    assert in_threads(reorder, tasks[:6]) == []
+    column = list(Task.objects.filter(status="todo").values_list("pk", "rank"))
+    assert sorted(pk for pk, _ in column) == sorted(ids)
+    assert len({rank for _, rank in column}) == 8
+
+
+def test_concurrent_appends_to_one_column_keep_each_writers_order():
+    def append(writer: int) -> None:
+        for number in range(10):
+            task_create(name=f"{writer}-{number}")
+
+    assert in_threads(append, list(range(8))) == []
+    names = list(Task.objects.order_by("rank").values_list("name", flat=True))
+    assert len(names) == len(set(ranks_of("todo"))) == 80
+    for writer in range(8):
+        assert [n for n in names if n.startswith(f"{writer}-")] == [
+            f"{writer}-{n}" for n in range(10)
+        ]
+
+
+def test_moves_into_a_dense_gap_while_it_is_respaced_lose_nothing(monkeypatch):
+    # A low threshold, reached after a few dozen inserts into one gap (the real one takes ~150).
+    monkeypatch.setattr(ranks, "RESPACE_LENGTH", 12)
+    top = task_create(name="top")
+    task_create(name="bottom")
+    movers = [task_create(name=f"mover {n}", status="done") for n in range(4)]
+
+    def squeeze(task: Task) -> None:
+        # Always right below the top card: ranks grow long, and commits respace the column.
+        for round_number in range(30):
+            current = Task.objects.get(pk=task.pk)
+            if round_number % 2 == 0:
+                task_update(task=current, status="todo", after=top.pk)
+            else:
+                task_update(task=current, status="in_progress")
+
+    assert in_threads(squeeze, movers) == []
+    names = list(Task.objects.filter(status="todo").order_by("rank").values_list("name", flat=True))
+    assert (names[0], names[-1]) == ("top", "bottom")
+    assert Task.objects.count() == 6
+    assert len(set(ranks_of("todo"))) == len(ranks_of("todo"))
+    assert max(len(rank) for rank in ranks_of("todo")) <= ranks.RESPACE_LENGTH
+
+
+def test_a_placement_held_open_blocks_no_other_placement_in_any_column():
+    top = task_create(name="top")
+    done: list[str] = []
+
+    def place_elsewhere(status: str) -> None:
+        task_create(name=f"new in {status}", status=status)
+        done.append(status)
+
+    with transaction.atomic():
+        task_create(name="held open", before=top.pk)  # holds its column's order lock until commit
+        errors = in_threads(place_elsewhere, ["todo", "in_progress", "done"])
+        assert sorted(done) == ["done", "in_progress", "todo"]  # all committed meanwhile
+    assert errors == []
 
 
 def _waiting_for_a_lock() -> bool:

@@ -5,6 +5,7 @@ import pytest
 from notifications.models import Notification, NotificationType
 from tasks.models import Task, TaskStatus
 from tasks.services import task_create, task_delete, task_update
+from tasks.tests.ordering import column_names
 
 pytestmark = pytest.mark.django_db
 
@@ -74,19 +75,17 @@ def test_editing_details_of_a_todo_task_keeps_it_unscheduled():
 
 
 def test_new_tasks_go_to_the_end_of_their_column():
-    first, second = task_create(name="a"), task_create(name="b")
-    assert (first.position, second.position) == (0, 1)
+    task_create(name="a"), task_create(name="b")
+    assert column_names("todo") == ["a", "b"]
 
 
-def test_move_to_a_place_in_another_column_shifts_the_cards_below():
+def test_move_to_a_place_in_another_column_writes_only_the_moved_card():
     a = task_create(name="a", status=TaskStatus.DONE)
     b = task_create(name="b", status=TaskStatus.DONE)
     moving = task_create(name="moving")
     task_update(task=moving, status=TaskStatus.DONE, position=1)
-    order = list(
-        Task.objects.filter(status="done").order_by("position").values_list("pk", flat=True)
-    )
-    assert order == [a.pk, moving.pk, b.pk]
+    assert column_names("done") == ["a", "moving", "b"]
+    assert [a.rank, b.rank] == [Task.objects.get(pk=pk).rank for pk in (a.pk, b.pk)]
 
 
 def test_delete_keeps_the_notification_history():

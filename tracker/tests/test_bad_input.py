@@ -11,11 +11,11 @@ import json
 import pytest
 from django.core.asgi import get_asgi_application
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
 from django.db.backends.signals import connection_created
 
 from notifications.models import Notification
 from tasks.models import Task
+from tasks.tests.ordering import column_names
 from tracker.api.exceptions import api_exception_handler
 from tracker.middleware.body_limit import limit_request_body
 from tracker.tests.tables import snapshot
@@ -248,7 +248,8 @@ def test_a_position_as_a_numeric_string_is_read_as_the_number(token_client, make
     make_task("First")
     make_task("Second")
     response = token_client.post("/tasks/", {"name": "Top", "position": "0"}, format="json")
-    assert response.json()["position"] == 0
+    assert response.status_code == 201
+    assert column_names("todo") == ["Top", "First", "Second"]
 
 
 @pytest.mark.parametrize(
@@ -302,14 +303,21 @@ def test_an_invalid_position_is_400(token_client, position):
     assert not Task.objects.exists()
 
 
-def test_the_largest_position_the_database_holds_means_the_end_of_the_column(
-    token_client, make_task
-):
+def test_the_largest_position_accepted_means_the_end_of_the_column(token_client, make_task):
     make_task("First")
-    largest = 2**31 - 1 if connection.vendor == "postgresql" else 2**63 - 1
-    response = token_client.post("/tasks/", {"name": "Last", "position": largest}, format="json")
+    response = token_client.post("/tasks/", {"name": "Last", "position": 2**31 - 1}, format="json")
     assert response.status_code == 201
-    assert response.json()["position"] == 1
+    assert column_names("todo") == ["First", "Last"]
+
+
+@pytest.mark.parametrize("field", ["before", "after"])
+@pytest.mark.parametrize(
+    "anchor", [0, -1, "-1", 1.5, "one", 10**30, None, True, [1], {"id": 1}], ids=str
+)
+def test_an_invalid_anchor_is_400(token_client, field, anchor):
+    response = token_client.post("/tasks/", {"name": "x", field: anchor}, format="json")
+    assert field in assert_clear_4xx(response)
+    assert not Task.objects.exists()
 
 
 # --- ids ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ let again = false;
 let paused = false;
 let missedWhilePaused = false;
 let focusAfterMove = null;
+let keptTaskId = null;
 // Set by main.js: what the moves add to fresh cards, and what to redo after each swap.
 let hooks = { prepare: () => {}, afterSwap: () => {} };
 
@@ -45,11 +46,17 @@ export function keepFocusAfterMove(taskId, direction) {
   focusAfterMove = { taskId, direction };
 }
 
+// The card moved last: the server shows it even past a column's cap, so it stays in sight.
+export function keepInView(taskId) {
+  keptTaskId = taskId;
+}
+
 function boardQuery() {
   const params = new URLSearchParams(window.location.search);
   const query = new URLSearchParams();
   if (params.get("q")) query.set("q", params.get("q"));
   params.getAll("show").forEach((status) => query.append("show", status));
+  if (keptTaskId) query.set("keep", keptTaskId);
   return query.toString();
 }
 

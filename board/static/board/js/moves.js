@@ -2,19 +2,19 @@
 // each card from one shared <template> (they need the script anyway, and the page stays small).
 import { api, problem } from "./api.js";
 import { announce, showToast } from "./feedback.js";
-import { canEdit, columnsElement, keepFocusAfterMove, pauseRefreshes, refreshColumns, resumeRefreshes, taskIdOf } from "./columns.js";
+import { canEdit, columnsElement, keepFocusAfterMove, keepInView, pauseRefreshes, refreshColumns, resumeRefreshes, taskIdOf } from "./columns.js";
 
 let sortables = [];
 
 // The body of a move request, the one place that says how a move is sent. `placed` is the card
-// where it was dropped (its new place among its column's cards), or null for the end of the column.
+// where it was dropped, or null for the end of the column. It names a neighbour, not an index: the
+// list may show only some of the column's cards (a search, a capped column).
 export function moveRequest(status, placed) {
   const body = { status };
-  if (placed) {
-    const list = placed.closest(".card-list");
-    const index = Array.from(list.querySelectorAll(".card")).indexOf(placed);
-    body.position = Number(list.dataset.firstIndex || 0) + index;
-  }
+  const previous = placed && placed.previousElementSibling;
+  const next = placed && placed.nextElementSibling;
+  if (previous && previous.matches(".card")) body.after = Number(taskIdOf(previous));
+  else if (next && next.matches(".card")) body.before = Number(taskIdOf(next));
   return body;
 }
 
@@ -23,6 +23,7 @@ function columnLabel(section) {
 }
 
 async function moveTask(taskId, body) {
+  keepInView(taskId);
   const card = document.getElementById("task-" + taskId);
   if (card) card.classList.add("is-moving");
   const result = await api("PATCH", "/tasks/" + taskId, body);
@@ -83,7 +84,10 @@ export function setUpSorting() {
           onStart: pauseRefreshes,
           onEnd: (event) => {
             const moved = event.from !== event.to || event.oldDraggableIndex !== event.newDraggableIndex;
-            if (moved) moveTask(taskIdOf(event.item), moveRequest(event.to.dataset.status, event.item));
+            if (moved) {
+              keepFocusAfterMove(taskIdOf(event.item), null); // on the card's title, not <body>
+              moveTask(taskIdOf(event.item), moveRequest(event.to.dataset.status, event.item));
+            }
             resumeRefreshes();
           },
         })
