@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -43,7 +42,12 @@ from statistics import median
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from tracker.tests.servers import SERVER_ARGS, Server, running_server  # noqa: E402 (after the path)
+from tracker.tests.servers import (  # noqa: E402 (after the path is set)
+    SERVER_ARGS,
+    Server,
+    running_server,
+    stop_process,
+)
 
 PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
 ORIGINAL_DIR = BASE_DIR.parent / "shared" / "peers" / "seed"
@@ -123,12 +127,7 @@ def running(command: list[str], log_path: Path, **popen) -> Iterator[subprocess.
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -219,16 +219,22 @@ def _wait_until_up(server: Server, ready_path: str, timeout: float) -> None:
             time.sleep(0.2)
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM, and SIGKILL if it has not exited within `timeout` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait()
+
+
 def stop_server(server: Server, timeout: float = 30) -> None:
     """SIGTERM (gunicorn finishes requests in flight), then SIGKILL to the whole process group."""
     if server in _running:
         _running.remove(server)
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
+    stop_process(server.process, timeout)
     try:
         os.killpg(server.process.pid, signal.SIGKILL)  # workers left behind, if any
     except ProcessLookupError:
