@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from tasks.models import Task
 from tasks.services import task_create
 from tracker import events, redis_client, throttling
+from tracker.tests.servers import running_servers
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -45,6 +46,23 @@ def pytest_sessionfinish(session, exitstatus):
             for suffix in ("-wal", "-shm", "-journal"):
                 if os.path.exists(name + suffix):
                     os.remove(name + suffix)
+
+
+_server_log_offsets = pytest.StashKey[dict[int, int]]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test's report shows what each server started by tests (tracker.tests.servers)
+    logged while it ran."""
+    report = (yield).get_result()
+    if report.when == "setup":
+        item.stash[_server_log_offsets] = {s.pid: s.log_size() for s in running_servers()}
+    if report.failed:
+        offsets = item.stash.get(_server_log_offsets, {})
+        for server in running_servers():
+            since = offsets.get(server.pid, 0)
+            report.sections.append((f"Log of the server at {server.url}", server.log(since)))
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -41,8 +40,16 @@ from pathlib import Path
 from statistics import median
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from tracker.tests.servers import (  # noqa: E402 (after the path is set)
+    SERVER_ARGS,
+    Server,
+    running_server,
+    stop_process,
+)
+
 PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
-GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
 ORIGINAL_DIR = BASE_DIR.parent / "shared" / "peers" / "seed"
 TOKEN = "bench-static-token"  # noqa: S105 (throwaway servers on loopback)
 TASKS = 100
@@ -68,16 +75,18 @@ READS = {
 SHIPPED, STREAMING, SYNC, ORIGINAL = "shipped", "shipped + streams", "sync WSGI", "original"
 
 
-def server_commands(original_venv: Path) -> dict[str, list[str]]:
-    """The command of each server, by name ({port} is filled in): the one place they are written."""
-    shipped = [GUNICORN, "-c", "gunicorn.conf.py", "tracker.asgi:application"]
-    return {
-        SHIPPED: shipped,
-        STREAMING: shipped,
-        # --threads 1: gunicorn.conf.py gives tracker.wsgi threads, which would make it gthread.
-        SYNC: [GUNICORN, "-k", "sync", "--threads", "1", "tracker.wsgi:application"],
-        ORIGINAL: [str(original_venv / "bin" / "uvicorn"), "main:app", "--port", "{port}"],
-    }
+# The gunicorn arguments of our servers, run by tracker.tests.servers (the one place that says how
+# the app is served; SERVER_ARGS is the image's command).
+OUR_SERVERS = {
+    SHIPPED: SERVER_ARGS,
+    STREAMING: SERVER_ARGS,
+    # --threads 1: gunicorn.conf.py gives tracker.wsgi threads, which would make it gthread.
+    SYNC: ("-k", "sync", "--threads", "1", "tracker.wsgi:application"),
+}
+
+
+def original_command(original_venv: Path, port: int) -> list[str]:
+    return [str(original_venv / "bin" / "uvicorn"), "main:app", "--port", str(port)]
 
 
 LOAD_TASKS = f"""
@@ -118,12 +127,7 @@ def running(command: list[str], log_path: Path, **popen) -> Iterator[subprocess.
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -276,8 +280,7 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
         "LOG_LEVEL": "WARNING",
         "WEB_CONCURRENCY": str(args.workers),
     }
-    commands = server_commands(args.original_venv)
-    ports = {name: free_port() for name in commands}
+    ports = {name: free_port() for name in (*OUR_SERVERS, ORIGINAL)}
     original_dir = workdir / "original"
     (original_dir / "data").mkdir(parents=True)
     for name in ("main.py", "notifications.py", "worker.py"):
@@ -293,18 +296,26 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
         subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], **run)
         subprocess.run([PYTHON, "-c", LOAD_TASKS], **run)
 
-        servers: dict[str, subprocess.Popen] = {}
-        for name, command in commands.items():
-            port = ports[name]
-            if name == ORIGINAL:
-                popen = {"cwd": original_dir, "env": {**os.environ, "API_AUTH_TOKEN": TOKEN}}
-            else:
-                popen = {"cwd": BASE_DIR, "env": {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}}
-            command = [part.format(port=port) for part in command]
-            servers[name] = stack.enter_context(running(command, workdir / f"{port}.log", **popen))
-        for name, server in servers.items():
-            probe = "/tasks/" if name == ORIGINAL else "/healthz"
-            wait_until_up(f"http://127.0.0.1:{ports[name]}{probe}", server, name)
+        servers: dict[str, Server | subprocess.Popen] = {}
+        for name, gunicorn_args in OUR_SERVERS.items():
+            servers[name] = stack.enter_context(
+                running_server(
+                    env,
+                    workdir / f"{ports[name]}.log",
+                    workers=args.workers,
+                    port=ports[name],
+                    args=gunicorn_args,
+                )
+            )
+        servers[ORIGINAL] = stack.enter_context(
+            running(
+                original_command(args.original_venv, ports[ORIGINAL]),
+                workdir / f"{ports[ORIGINAL]}.log",
+                cwd=original_dir,
+                env={**os.environ, "API_AUTH_TOKEN": TOKEN},
+            )
+        )
+        wait_until_up(f"http://127.0.0.1:{ports[ORIGINAL]}/tasks/", servers[ORIGINAL], ORIGINAL)
         for n in range(TASKS):
             task = {"name": f"Task {n}", "description": DESCRIPTION}
             post_json(f"http://127.0.0.1:{ports[ORIGINAL]}/tasks/", task)
@@ -323,13 +334,13 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
             return not (name == ORIGINAL and endpoint == HELLO)
 
         for endpoint, path in READS.items():  # warm up every worker and code path
-            for name in commands:
+            for name in ports:
                 if measured(name, endpoint):
                     measure(name, path, 1)
-        samples = {(name, e): [] for e in READS for name in commands if measured(name, e)}
+        samples = {(name, e): [] for e in READS for name in ports if measured(name, e)}
         for _ in range(args.rounds):
             for endpoint, path in READS.items():
-                for name in commands:
+                for name in ports:
                     if measured(name, endpoint):
                         samples[name, endpoint].append(measure(name, path, args.seconds))
         load_after = os.getloadavg()
@@ -348,12 +359,12 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
     )
     print(f"shipped + streams: {args.streams} event streams open ({open_during} still open after)")
     print()
-    header = f"{'requests/s':34}" + "".join(f"{name:>19}" for name in commands)
+    header = f"{'requests/s':34}" + "".join(f"{name:>19}" for name in ports)
     print(header + f"{'shipped/sync':>14}{'streams/shipped':>17}{'shipped/original':>18}")
     failures = []
     for endpoint in READS:
         row = f"{endpoint:34}"
-        for name in commands:
+        for name in ports:
             row += f"{rate[name, endpoint]:19.0f}" if measured(name, endpoint) else f"{'-':>19}"
         vs_sync = rate[SHIPPED, endpoint] / rate[SYNC, endpoint]
         streaming = rate[STREAMING, endpoint] / rate[SHIPPED, endpoint]
@@ -376,13 +387,13 @@ def main() -> None:  # noqa: C901, PLR0915 (one linear script)
     # machine the other processes on it left to it during its turn.
     print(
         f"{'server CPU ms/request':34}"
-        + "".join(f"{name:>19}" for name in commands)
+        + "".join(f"{name:>19}" for name in ports)
         + f"{'shipped/sync':>14}{'streams/shipped':>17}{'shipped/original':>18}"
     )
     for endpoint in READS:
         cells = [
             f"{cpu[name, endpoint]:19.2f}" if measured(name, endpoint) else f"{'-':>19}"
-            for name in commands
+            for name in ports
         ]
         cells.append(f"{cpu[SYNC, endpoint] / cpu[SHIPPED, endpoint]:14.2f}")
         cells.append(f"{cpu[SHIPPED, endpoint] / cpu[STREAMING, endpoint]:17.2f}")

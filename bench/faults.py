@@ -25,11 +25,11 @@ from bench.reliability import (  # noqa: E402 (after the path is set)
     Workspace,
     add_common_arguments,
     check_tasks_and_reminders,
-    completion_count,
     figures,
     log,
     print_figures,
     run_clients,
+    run_on_each_database,
 )
 
 REDIS_DOWN_SECONDS = 20.0
@@ -89,18 +89,14 @@ def run(args, database: str) -> bool:
                 "faults.py restarts PostgreSQL, so it needs its own cluster: drop --postgres-url"
             )
         app = workspace.app
-        log(f"{database}: migrating and seeding in {workspace.workdir}")
-        tokens = app.prepare(args.clients)
-        app.start_web()
-        app.start_worker()
-        baseline = completion_count(app)
+        tokens, baseline = app.start(args.clients)
         outages: list[Outage] = []
         notes: list[str] = []
         log(f"{database}: {args.clients} clients for {args.duration:.0f} s, with faults")
         clients, seconds = run_clients(
             tokens, app.port, args.duration, during=inject_faults(workspace, args, outages, notes)
         )
-        web_pid_unchanged = app.web.poll() is None
+        web_pid_unchanged = app.web.process.poll() is None
         notes.append(f"web server never restarted: {'yes' if web_pid_unchanged else 'NO'}")
         log(f"{database}: checking what was written")
         findings = check_tasks_and_reminders(app, clients, baseline)
@@ -119,9 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.duration < 50:
         sys.exit("--duration must be at least 50 s: Redis alone is down for 20 s")
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = [run(args, database) for database in databases]
-    sys.exit(0 if all(results) else 1)
+    run_on_each_database(args, run)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ from bench.reliability import (  # noqa: E402 (after the path is set)
     Workspace,
     add_common_arguments,
     check_tasks_and_reminders,
-    completion_count,
     figures,
     log,
     print_figures,
@@ -42,11 +41,7 @@ def run(args, database: str) -> tuple[bool, float, float]:
     """One run: whether everything held, writes/s and requests/s."""
     with Workspace(args, database) as workspace:
         app = workspace.app
-        log(f"{database}: migrating and seeding in {workspace.workdir}")
-        tokens = app.prepare(args.clients)
-        app.start_web()
-        app.start_worker()
-        baseline = completion_count(app)
+        tokens, baseline = app.start(args.clients)
         log(f"{database}: {args.clients} clients for {args.duration:.0f} s")
         clients, seconds = run_clients(tokens, app.port, args.duration)
         log(f"{database}: checking what was written")

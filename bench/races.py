@@ -15,12 +15,10 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -28,11 +26,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "races-token"  # noqa: S105 (a throwaway server on loopback)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+sys.path.insert(0, str(BASE_DIR))
+from tracker.tests.servers import running_server  # noqa: E402 (after the path is set)
 
 
 def call(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, object]:
@@ -138,34 +133,14 @@ def run(kind: str, args) -> bool:
             "API_AUTH_TOKEN": TOKEN,
             "THROTTLE_WRITE_RATE": "",
             "LOG_LEVEL": "WARNING",
-            "WEB_CONCURRENCY": "2",
         }
-        port = free_port()
         try:
             subprocess.run(
                 [BIN / "python", "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True
             )
-            log_path = Path(workdir) / "gunicorn.log"
-            with open(log_path, "w") as log:
-                server = subprocess.Popen(
-                    [BIN / "gunicorn", "-c", "gunicorn.conf.py", "tracker.asgi:application"],
-                    cwd=BASE_DIR,
-                    env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            try:
-                for _ in range(300):
-                    try:
-                        call(port, "GET", "/healthz")
-                        break
-                    except OSError:
-                        time.sleep(0.2)
-                renames = rename_rounds(port, args.rounds)
-                deletes = delete_rounds(port, args.rounds)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+            with running_server(env, Path(workdir) / "gunicorn.log", workers=2) as server:
+                renames = rename_rounds(server.port, args.rounds)
+                deletes = delete_rounds(server.port, args.rounds)
         finally:
             drop()
     print(f"{kind}: rename vs status: {renames}")

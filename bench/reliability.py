@@ -25,14 +25,17 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
+
+from tracker.tests.servers import Server, start_server, stop_server
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
-GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 STATIC_TOKEN = "bench-static-token"  # noqa: S105 (a throwaway server on loopback)
 
@@ -189,12 +192,12 @@ def wait_for(condition, what: str, seconds: float) -> None:
 
 
 class App:
-    """The app under gunicorn (gunicorn.conf.py) plus `manage.py run_reminders`, on one database."""
+    """The app's web server (tracker.tests.servers) plus `manage.py run_reminders`, on one database."""
 
     def __init__(
         self, *, database_url: str, redis_url: str, port: int, workers: int, workdir: Path
     ):
-        self.port, self.workdir = port, workdir
+        self.port, self.workers, self.workdir = port, workers, workdir
         self.base_url = f"http://127.0.0.1:{port}"
         self.env = {
             **{name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ},
@@ -205,10 +208,8 @@ class App:
             "REDIS_URL": redis_url,
             "API_AUTH_TOKEN": STATIC_TOKEN,
             "LOG_LEVEL": "WARNING",
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": str(workers),
         }
-        self.web: subprocess.Popen | None = None
+        self.web: Server | None = None
         self.worker: subprocess.Popen | None = None
         self.worker_starts = 0
 
@@ -236,6 +237,15 @@ class App:
         )
         return json.loads(seeded.stdout.strip().splitlines()[-1])
 
+    def start(self, clients: int) -> tuple[list[str], int]:
+        """Migrate, seed, start the web server and the worker: (one API token per client, the
+        completion notifications already there)."""
+        log(f"migrating and seeding in {self.workdir}")
+        tokens = self.prepare(clients)
+        self.start_web()
+        self.start_worker()
+        return tokens, completion_count(self)
+
     def _spawn(self, command: list[str], log_name: str) -> subprocess.Popen:
         log_file = open(self.workdir / log_name, "a")  # noqa: SIM115 (inherited by the child)
         return subprocess.Popen(
@@ -248,20 +258,9 @@ class App:
         )
 
     def start_web(self) -> None:
-        self.web = self._spawn(
-            [GUNICORN, "-c", "gunicorn.conf.py", "tracker.asgi:application"], "gunicorn.log"
+        self.web = start_server(
+            self.env, self.workdir / "gunicorn.log", workers=self.workers, port=self.port
         )
-        wait_for(lambda: self._healthy(), "gunicorn", 60)
-
-    def _healthy(self) -> bool:
-        if self.web.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {(self.workdir / 'gunicorn.log').read_text()}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-            connection.request("GET", "/healthz")
-            return connection.getresponse().status == 200
-        except OSError:
-            return False
 
     def start_worker(self) -> None:
         self.worker_starts += 1
@@ -281,13 +280,8 @@ class App:
 
     def stop(self) -> None:
         self.stop_worker()
-        if self.web and self.web.poll() is None:
-            self.web.terminate()
-            try:
-                self.web.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.web.pid, signal.SIGKILL)
-                self.web.wait()
+        if self.web:
+            stop_server(self.web)
 
     def log_count(self, text: str) -> int:
         return sum(
@@ -469,6 +463,10 @@ def run_clients(
     stop.set()
     for client in clients:
         client.join(timeout=60)
+    # A client still running would go on changing what the checks are about to read.
+    stuck = [client.name for client in clients if client.is_alive()]
+    if stuck:
+        raise RuntimeError(f"clients still running 60 s after the stop: {', '.join(stuck)}")
     return clients, time.perf_counter() - started
 
 
@@ -763,6 +761,13 @@ class Workspace:
                 log(f"kept {self.workdir}")
             else:
                 shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def run_on_each_database(args, run: Callable[[object, str], bool]) -> NoReturn:
+    """`run(args, database)` on each database asked for; exits 1 unless every run held."""
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    results = [run(args, database) for database in databases]
+    sys.exit(0 if all(results) else 1)
 
 
 def add_common_arguments(parser) -> None:

@@ -22,7 +22,6 @@ Needs Redis at REDIS_URL (the loop's early wake-up). About 5 minutes on 2 quiet 
 import argparse
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from tracker.tests.servers import stop_process  # noqa: E402 (after the path is set)
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -196,12 +197,7 @@ def measure_lateness(loop_args: list[str], first_id: int, log_path: Path, wait_s
             connection.close_if_unusable_or_obsolete()
             time.sleep(0.01)
     finally:
-        loop.send_signal(signal.SIGTERM)
-        try:
-            loop.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            loop.kill()
-            loop.wait()
+        stop_process(loop)
     late = sorted(
         max(0.0, (seen_at[task_id] - due_at[task_id]).total_seconds()) for task_id in seen_at
     )

@@ -1,4 +1,5 @@
-"""One Chromium and one gunicorn server (gunicorn.conf.py, ASGI worker) for the whole browser suite.
+"""One Chromium and one server (tracker.tests.servers: gunicorn.conf.py, ASGI worker) for the whole
+browser suite.
 
 Both live for this package only: Playwright's sync API keeps an event loop open in the main thread,
 which would break later tests that run async code (pytest may collect this folder first).
@@ -10,12 +11,7 @@ The server runs in its own process against the test database, so browser tests u
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -28,83 +24,30 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from conftest import skip_or_fail
-from tracker.tests.servers import current_database_url
+from tracker.tests.servers import current_database_url, running_server
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-PORTS = range(8310, 8400)
 # Screenshots to look at after a run (desktop, 375 px, dark).
 SCREENSHOTS = Path(tempfile.gettempdir()) / "board-shots"
 API_TOKEN = "test-static-token"
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer in 30 s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="package")
 def live_url(django_db_setup, tmp_path_factory) -> str:
-    """The app under gunicorn with the project's gunicorn.conf.py, on the test database."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("server") / "gunicorn.log"
+    """The app under the real server (tracker.tests.servers), two workers, on the test database."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "browser_tests.server_settings",
         "DATABASE_URL": current_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "API_AUTH_TOKEN": API_TOKEN,
         "PUBLIC_READ": "true",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": "WARNING",
     }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "gunicorn.conf.py",
-                "tracker.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_until_up(url, process, log)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=25)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with running_server(
+        env, log, workers=2, settings_module="browser_tests.server_settings"
+    ) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="package")

@@ -1,33 +1,25 @@
 """Helpers for tests that run sweepers and the reminder loop as real processes on the test database."""
 
-import os
 import queue
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 from django.conf import settings
 
-from tracker.tests.servers import current_database_url
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-NO_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+from tracker.tests.servers import BASE_DIR, NO_REDIS_URL, script_env
 
 
 def django_env(**overrides: str) -> dict[str, str]:
-    env = {
-        "PATH": os.environ["PATH"],
-        "PYTHONPATH": str(BASE_DIR),
-        "DJANGO_SETTINGS_MODULE": "tracker.settings",
-        "SECRET_KEY": "x" * 50,
-        "DATABASE_URL": current_database_url(),
-        "REDIS_URL": NO_REDIS_URL,
-        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
-        "LOG_LEVEL": "INFO",
-    }
-    env.update(overrides)
-    return env
+    """A Django process's environment on the test database, with this test's Redis key prefix."""
+    return script_env(
+        **{
+            "REDIS_URL": NO_REDIS_URL,
+            "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+            "LOG_LEVEL": "INFO",
+            **overrides,
+        }
+    )
 
 
 class Process:

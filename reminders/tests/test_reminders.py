@@ -22,6 +22,7 @@ from reminders.sweep import (
     seconds_until_next_reminder,
     send_due_reminders,
 )
+from reminders.tests.reminder_factories import make_due_tasks
 from reminders.tests.reminder_processes import Process, django_env
 from tasks.models import MIN_INTERVAL_MINUTES, Task, TaskStatus
 from tasks.services import task_create, task_update
@@ -35,22 +36,6 @@ def minutes(count: float) -> timedelta:
 
 def in_progress(name: str = "Deploy", interval: float = 10, now: datetime = T0) -> Task:
     return task_create(name=name, status=TaskStatus.IN_PROGRESS, interval_minutes=interval, now=now)
-
-
-def make_due_tasks(count: int, *, due_at: datetime = T0, interval: float = 60) -> list[int]:
-    """Many in-progress tasks already due at `due_at`, inserted in one statement."""
-    pinged = due_at - minutes(interval)
-    Task.objects.bulk_create(
-        Task(
-            name=f"task {n}",
-            status=TaskStatus.IN_PROGRESS,
-            interval_minutes=interval,
-            last_ping=pinged,
-            next_reminder_at=due_at,
-        )
-        for n in range(count)
-    )
-    return list(Task.objects.values_list("id", flat=True))
 
 
 def reminders_per_task() -> dict[int, int]:
@@ -167,14 +152,14 @@ def test_a_live_pass_stamps_and_reschedules_from_the_batch_clock():
 
 @pytest.mark.django_db
 def test_a_pass_sends_every_due_reminder_across_batches():
-    task_ids = make_due_tasks(25)
+    task_ids = make_due_tasks(25, due_at=T0)
     assert send_due_reminders(now=T0, batch_size=10) == 25
     assert reminders_per_task() == dict.fromkeys(task_ids, 1)
 
 
 @pytest.mark.django_db
 def test_a_stop_request_finishes_the_batch_in_hand_and_leaves_the_rest_due():
-    make_due_tasks(5)
+    make_due_tasks(5, due_at=T0)
     assert send_due_reminders(now=T0, batch_size=2, should_stop=lambda: True) == 2
     assert due_tasks(T0).count() == 3
 
@@ -182,7 +167,7 @@ def test_a_stop_request_finishes_the_batch_in_hand_and_leaves_the_rest_due():
 @pytest.mark.django_db
 @pytest.mark.parametrize("due_count", [1, 60])
 def test_a_batch_costs_the_same_queries_whatever_the_count(due_count, django_assert_num_queries):
-    make_due_tasks(due_count)
+    make_due_tasks(due_count, due_at=T0)
     # exists, then one batch: savepoint, claim, insert reminders, reschedule, release; then the
     # record of the pass.
     with django_assert_num_queries(7):
@@ -232,7 +217,7 @@ def exists_sql(tasks) -> tuple[str, tuple]:
 )
 def test_the_sweep_queries_read_the_partial_index_unaided(statement):
     # No ANALYZE statistics and no INDEXED BY: SQLite's planner picks the index by itself.
-    make_due_tasks(3)
+    make_due_tasks(3, due_at=T0)
     task_create(name="Todo", now=T0)
     assert "task_due_reminder_idx" in query_plan(*statement())
 
@@ -257,7 +242,7 @@ def test_seconds_until_next_reminder_is_capped_and_never_negative():
 
 @pytest.mark.django_db
 def test_healthz_shows_the_last_pass(client):
-    make_due_tasks(2)
+    make_due_tasks(2, due_at=T0)
     send_due_reminders(now=T0)
     reminders = client.get("/healthz").json()["reminders"]
     assert reminders["last_pass_at"] == T0.isoformat()

@@ -10,23 +10,10 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from notifications.models import Notification
+from reminders.tests.reminder_factories import make_due_tasks
 from reminders.tests.reminder_processes import Process, django_env
 from tasks.models import MIN_INTERVAL_MINUTES, Task, TaskStatus
 from tasks.services import task_create
-
-
-def make_due_tasks(count: int) -> None:
-    due_at = datetime.now(UTC) - timedelta(minutes=1)
-    Task.objects.bulk_create(
-        Task(
-            name=f"task {n}",
-            status=TaskStatus.IN_PROGRESS,
-            interval_minutes=60,
-            last_ping=due_at - timedelta(minutes=60),
-            next_reminder_at=due_at,
-        )
-        for n in range(count)
-    )
 
 
 def run_reminders(*args: str, **env: str) -> Process:
@@ -89,32 +76,32 @@ def test_a_stop_signal_while_waiting_exits_zero(stop_signal):
         loop.kill()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_task_change_wakes_the_loop_through_redis(redis_connection):
-    # The timer alone would wait 300 s; the task.created event must wake the loop instead.
-    loop = run_reminders("--max-sleep", "300", REDIS_URL=django_settings.REDIS_URL)
+def remind_a_new_task_then_stop(loop: Process, *, ready: str) -> None:
+    """Once `loop` logs `ready`: create a task due in 3 s, wait for its reminder, SIGTERM the loop
+    and check it exits 0."""
     try:
-        loop.wait_for("listening for task changes")
-        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=1 / 60)
+        loop.wait_for(ready)
+        # Not sooner: the SIGTERM must land before the second reminder falls due, on a busy machine too.
+        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=0.05)
         loop.wait_for("sent 1 reminder in")
         loop.popen.send_signal(signal.SIGTERM)
         assert loop.finish() == 0, loop.output()
     finally:
         loop.kill()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_change_wakes_the_loop_through_redis(redis_connection):
+    # The timer alone would wait 300 s; the task.created event must wake the loop instead.
+    loop = run_reminders("--max-sleep", "300", REDIS_URL=django_settings.REDIS_URL)
+    remind_a_new_task_then_stop(loop, ready="listening for task changes")
     assert Notification.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_without_redis_the_loop_still_finds_new_work_by_its_timer():
     loop = run_reminders("--max-sleep", "1")  # REDIS_URL points where nothing listens
-    try:
-        loop.wait_for("Redis unavailable, reminders run by timer only")
-        task_create(name="Quick", status=TaskStatus.IN_PROGRESS, interval_minutes=1 / 60)
-        loop.wait_for("sent 1 reminder in")
-        loop.popen.send_signal(signal.SIGTERM)
-        assert loop.finish() == 0, loop.output()
-    finally:
-        loop.kill()
+    remind_a_new_task_then_stop(loop, ready="Redis unavailable, reminders run by timer only")
 
 
 def test_the_loop_recovers_without_restart_when_the_database_comes_back(tmp_path):

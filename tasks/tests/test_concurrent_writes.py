@@ -19,6 +19,16 @@ from tasks.services import task_create, task_delete, task_update
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+def join_all(threads: list[threading.Thread], timeout: float) -> None:
+    """Wait for `threads`; one still running after `timeout` is a hang, and fails the test (a join
+    with a timeout returns either way)."""
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    hung = [thread.name for thread in threads if thread.is_alive()]
+    assert hung == [], f"still running after {timeout:.0f} s: {hung}"
+
+
 def in_threads(work, arguments: list) -> list[BaseException]:
     """Run `work(argument)` in one thread per argument, each with its own connection; the errors."""
     errors: list[BaseException] = []
@@ -33,14 +43,13 @@ def in_threads(work, arguments: list) -> list[BaseException]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    # Daemons, so that a hung one cannot keep the test run from exiting after it fails.
+    threads = [
+        threading.Thread(target=run, args=(argument,), daemon=True) for argument in arguments
+    ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    hung = [thread.name for thread in threads if thread.is_alive()]
-    if hung:
-        errors.append(RuntimeError(f"threads still running after 60 s: {hung}"))
+    join_all(threads, timeout=60)
     return errors
 
 
@@ -154,7 +163,7 @@ def test_deleting_a_task_while_a_sweep_reminds_it_keeps_the_reminder_unlinked():
         finally:
             connections.close_all()
 
-    deleter = threading.Thread(target=delete)
+    deleter = threading.Thread(target=delete, daemon=True)
     # The sweep's own steps, in a transaction held open: claim the due task, write its reminder.
     with transaction.atomic():
         claimed = list(due_tasks(later).select_for_update(skip_locked=True))
@@ -164,7 +173,7 @@ def test_deleting_a_task_while_a_sweep_reminds_it_keeps_the_reminder_unlinked():
         while not _waiting_for_a_lock() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert deleter.is_alive()  # the delete waits for the sweep's row lock
-    deleter.join(timeout=30)
+    join_all([deleter], timeout=30)
 
     assert errors == []
     assert not Task.objects.filter(pk=task.pk).exists()

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from tasks.models import Task
-from tracker.tests.servers import Response, app_env, at_once, running_gunicorn, send
+from tracker.tests.servers import Response, app_env, at_once, running_server, send
 
 TOKEN = "write-races-token"
 ROUNDS = 20
@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, tmp_path_factory):
-    env = app_env(API_AUTH_TOKEN=TOKEN, THROTTLE_WRITE_RATE="", WEB_CONCURRENCY="2")
+    env = app_env(API_AUTH_TOKEN=TOKEN, THROTTLE_WRITE_RATE="")
     log = tmp_path_factory.mktemp("write-races") / "gunicorn.log"
-    with running_gunicorn(env, log) as base_url:
-        yield base_url
+    with running_server(env, log, workers=2) as running:
+        yield running.url
 
 
 def request(base_url: str, method: str, path: str, body: dict | None = None) -> dict:

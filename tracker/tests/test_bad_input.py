@@ -1,27 +1,26 @@
-"""Hostile and odd input: a clear 4xx JSON error and nothing stored, or, where the input is valid
-(emoji, right-to-left text, SQL or HTML as plain text), stored exactly as sent. Never a 500.
+"""Hostile and odd input: a clear 4xx JSON error a person can act on and nothing stored, or, where
+the input is valid (emoji, right-to-left text, SQL or HTML as plain text), stored exactly as sent.
+Never a 500.
 
 Runs on SQLite and PostgreSQL alike; PostgreSQL refuses NUL in text, which must still be a 400.
 """
 
+import asyncio
 import json
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 from notifications.models import Notification
 from tasks.models import Task
 from tasks.tests.ordering import column_names
+from tracker.api.exceptions import api_exception_handler
+from tracker.middleware.body_limit import limit_request_body
+from tracker.tests.tables import snapshot
 
 pytestmark = pytest.mark.django_db
 
 MIB = 1024 * 1024
-
-
-def _snapshot() -> tuple[list[dict], list[dict]]:
-    return (
-        list(Task.objects.order_by("pk").values()),
-        list(Notification.objects.order_by("pk").values()),
-    )
 
 
 @pytest.fixture
@@ -63,6 +62,12 @@ def test_declared_length_over_the_limit_is_413_before_reading(token_client):
     assert not Task.objects.exists()
 
 
+def test_body_of_exactly_one_mib_is_read(token_client):
+    body = '{"name": "x"}'
+    response = post_raw(token_client, body + " " * (MIB - len(body)))
+    assert response.status_code == 201
+
+
 def test_huge_json_under_the_limit_is_400(token_client):
     body = json.dumps([{"name": f"Task {n}"} for n in range(30_000)])  # ~0.6 MiB, not an object
     assert len(body) < MIB
@@ -80,11 +85,18 @@ def test_huge_json_under_the_limit_is_400(token_client):
     ids=["deep array", "deep name", "deep description"],
 )
 def test_deeply_nested_json_is_400(token_client, body):
-    assert_clear_4xx(post_raw(token_client, body))
+    error = assert_clear_4xx(post_raw(token_client, body))
+    assert "nested too deeply" in error["detail"]
     assert not Task.objects.exists()
 
 
 # --- malformed bodies ----------------------------------------------------------------------------
+
+
+def test_malformed_json_is_400(token_client):
+    response = post_raw(token_client, '{"name": ')
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
 
 
 @pytest.mark.parametrize(
@@ -102,6 +114,38 @@ def test_unsupported_content_type_is_415(token_client, content_type):
     error = assert_clear_4xx(post_raw(token_client, "name: x", content_type), status=415)
     assert "application/json" in error["detail"]
     assert not Task.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("name=Form", "application/x-www-form-urlencoded"),
+        (
+            '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nForm\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+        ),
+    ],
+    ids=["form", "multipart"],
+)
+def test_form_bodies_are_415_and_create_nothing(token_client, body, content_type):
+    response = post_raw(token_client, body, content_type=content_type)
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    assert not Task.objects.exists()
+
+
+def test_the_original_query_parameter_form_needs_no_body(token_client, make_task):
+    task = make_task()
+    response = token_client.put(f"/tasks/{task.pk}?name=Renamed", content_type="")
+    assert response.status_code == 200
+    assert response.json()["name"] == "Renamed"
+
+
+def test_the_browsable_api_offers_its_json_form(client, staff_user):
+    client.force_login(staff_user)
+    page = client.get("/tasks/", HTTP_ACCEPT="text/html").content.decode()
+    assert 'id="id__content_type"' in page
+    assert "application/json" in page
 
 
 # --- unicode ------------------------------------------------------------------------------------
@@ -146,10 +190,10 @@ def test_nul_in_the_board_search_is_dropped_not_a_500(client, task, path):
 
 
 def test_nul_in_a_legacy_query_parameter_is_400_and_changes_nothing(token_client, task):
-    before = _snapshot()
+    before = snapshot()
     response = token_client.patch(f"/tasks/{task.pk}?name=a%00b&status=done")
     assert_clear_4xx(response)
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("text", ["\\ud800", "a\\udfffb"], ids=["lone high", "lone low"])
@@ -266,9 +310,9 @@ def test_a_boolean_position_is_400(token_client):
 
 @pytest.mark.parametrize("interval", ["NaN", "Infinity", "0", "-1", "abc"])
 def test_an_invalid_interval_in_the_query_string_is_400(token_client, task, interval):
-    before = _snapshot()
+    before = snapshot()
     assert_clear_4xx(token_client.put(f"/tasks/{task.pk}?interval_minutes={interval}"))
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("position", [-1, "-1", 1.5, "one", 10**30, -(10**30), None, True], ids=str)
@@ -303,10 +347,10 @@ def test_an_invalid_anchor_is_400(token_client, field, anchor):
 )
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
 def test_a_zero_negative_or_malformed_task_id_is_404(token_client, task, method, task_id):
-    before = _snapshot()
+    before = snapshot()
     response = getattr(token_client, method)(f"/tasks/{task_id}", {"name": "x"}, format="json")
     assert assert_clear_4xx(response, status=404) == {"detail": "Task not found"}
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("notification_id", ["0", "-1", "abc", "99999999999999999999999"])
@@ -373,10 +417,10 @@ def test_one_bad_field_rejects_the_whole_create(token_client):
 
 
 def test_one_bad_field_rejects_the_whole_edit(token_client, task):
-    before = _snapshot()
+    before = snapshot()
     body = {"name": "Renamed", "status": "done", "interval_minutes": "NaN"}
     assert_clear_4xx(token_client.patch(f"/tasks/{task.pk}", body, format="json"))
-    assert _snapshot() == before  # not renamed, not done, no completion notification
+    assert snapshot() == before  # not renamed, not done, no completion notification
 
 
 def test_a_rejected_move_to_done_writes_no_notification(token_client, task):
@@ -386,3 +430,101 @@ def test_a_rejected_move_to_done_writes_no_notification(token_client, task):
     assert_clear_4xx(response)
     assert not Notification.objects.exists()
     assert Task.objects.get(pk=task.pk).status == "in_progress"
+
+
+# --- errors raised by the framework -------------------------------------------------------------
+
+
+def test_method_not_allowed_is_405_listing_allowed_methods(token_client):
+    response = token_client.delete("/tasks/")
+    assert response.status_code == 405
+    assert response.json()["detail"] == (
+        'Method "DELETE" not allowed. Allowed methods: GET, POST, HEAD, OPTIONS.'
+    )
+
+
+def test_django_validation_error_becomes_400_with_field_messages():
+    error = DjangoValidationError({"name": ["This field may not be blank."]})
+    response = api_exception_handler(error, {})
+    assert response.status_code == 400
+    assert response.data == {"name": ["This field may not be blank."]}
+
+
+# --- the ASGI guard: refuses before Django reads the body ---------------------------------------
+
+
+async def echo_body_length(scope, receive, send):
+    """A stand-in ASGI app that reads the whole body and answers its length."""
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        size += len(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": str(size).encode()})
+
+
+def call_asgi(app, headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> tuple[list, int]:
+    """POST `chunks` to an ASGI app as a client would; returns the messages sent back and how many
+    times the app read from the client."""
+    sent: list[dict] = []
+    pending = [
+        {"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
+        for index, chunk in enumerate(chunks)
+    ]
+    reads = 0
+
+    async def receive():
+        nonlocal reads
+        reads += 1
+        if pending:
+            return pending.pop(0)
+        await asyncio.sleep(3600)  # the client stays connected until the answer is sent
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/tasks/",
+        "raw_path": b"/tasks/",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"localhost"), *headers],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    asyncio.run(limit_request_body(app)(scope, receive, send))
+    return sent, reads
+
+
+def test_asgi_guard_refuses_a_large_content_length_without_reading():
+    headers = [(b"content-length", str(MIB + 1).encode())]
+    sent, reads = call_asgi(echo_body_length, headers, [b"x" * (MIB + 1)])
+    assert sent[0]["status"] == 413
+    assert b"1 MiB" in sent[1]["body"]
+    assert reads == 0
+
+
+def test_asgi_guard_stops_reading_an_endless_body_sent_without_length():
+    sent, _ = call_asgi(echo_body_length, [], [b"x" * 600_000, b"x" * 600_000, b"x" * 600_000])
+    assert [message["status"] for message in sent if "status" in message] == [413]
+
+
+def test_asgi_guard_stops_reading_a_chunked_body_over_the_limit():
+    chunks = [b"x" * 600_000, b"x" * 600_000, b"x" * 600_000]
+    sent, reads = call_asgi(echo_body_length, [(b"transfer-encoding", b"chunked")], chunks)
+    assert [message["status"] for message in sent if "status" in message] == [413]
+    assert reads == 2
+
+
+def test_asgi_guard_passes_bodies_within_the_limit():
+    sent, _ = call_asgi(echo_body_length, [(b"content-length", b"10")], [b"x" * 10])
+    assert (sent[0]["status"], sent[1]["body"]) == (200, b"10")

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from tasks.models import Task
-from tracker.tests.servers import app_env, running_gunicorn
+from tracker.tests.servers import app_env, running_server
 
 TOKEN = "body-limit-test-token"
 MIB = 1024 * 1024
@@ -17,7 +17,8 @@ MIB = 1024 * 1024
 def server(django_db_setup, collected_static, tmp_path_factory):
     env = app_env(API_AUTH_TOKEN=TOKEN, STATIC_ROOT=collected_static)
     log = tmp_path_factory.mktemp("body-limit") / "gunicorn.log"
-    with running_gunicorn(env, log) as base_url:
+    with running_server(env, log) as base_url_server:
+        base_url = base_url_server.url
         yield base_url
 
 

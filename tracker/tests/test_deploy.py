@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import skip_or_fail
-from tracker.tests.servers import BASE_DIR, app_env, free_port, get, running_gunicorn
+from tracker.tests.servers import BASE_DIR, app_env, free_port, get, running_server
 
 DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
 SERVICES = {"web", "migrate", "reminders", "rqworker", "rqcron", "redis", "postgres", "single"}
@@ -207,8 +207,8 @@ def production_server(django_db_setup, collected_static, tmp_path_factory):
         "REDIS_URL": base["REDIS_URL"],
         "STATIC_ROOT": collected_static,
     }
-    with running_gunicorn(env, log) as base_url:
-        yield base_url
+    with running_server(env, log) as running:
+        yield running.url
 
 
 def test_image_healthcheck_passes_against_the_production_server(production_server):
@@ -259,7 +259,8 @@ def test_gunicorn_with_the_wsgi_module_alone_serves_and_refuses_the_stream_at_on
     reads gunicorn.conf.py by itself, which must not force the ASGI worker onto a WSGI app."""
     task = make_task("Served over WSGI")
     env = app_env(STATIC_ROOT=collected_static)
-    with running_gunicorn(env, tmp_path / "wsgi.log", ("tracker.wsgi:application",)) as base_url:
+    with running_server(env, tmp_path / "wsgi.log", args=("tracker.wsgi:application",)) as server:
+        base_url = server.url
         read = get(f"{base_url}/tasks/{task.pk}")
         stream = get(f"{base_url}/events/", timeout=5)
         board = get(f"{base_url}/")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tasks.services import task_create
-from tracker.tests.servers import app_env, running_gunicorn, send
+from tracker.tests.servers import app_env, running_server, send
 
 TOKEN = "http-edges-token"
 
@@ -39,7 +39,8 @@ READ_PATHS = [
 def server(django_db_setup, collected_static, tmp_path_factory):
     log = tmp_path_factory.mktemp("http-edges") / "gunicorn.log"
     env = app_env(API_AUTH_TOKEN=TOKEN, STATIC_ROOT=collected_static, LOG_LEVEL="INFO")
-    with running_gunicorn(env, log) as base_url:
+    with running_server(env, log) as base_url_server:
+        base_url = base_url_server.url
         yield base_url, log
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from tasks.models import Task
 from tasks.services import task_create
 from tracker import redis_client
-from tracker.tests.servers import app_env, free_port, get, running_gunicorn, send
+from tracker.tests.servers import app_env, free_port, get, running_server, send
 
 TOKEN = "redis-down-test-token"
 
@@ -27,8 +27,8 @@ def dead_redis_url() -> str:
 def server(django_db_setup, collected_static, dead_redis_url, tmp_path_factory):
     env = app_env(REDIS_URL=dead_redis_url, API_AUTH_TOKEN=TOKEN, STATIC_ROOT=collected_static)
     log = tmp_path_factory.mktemp("redis-down") / "gunicorn.log"
-    with running_gunicorn(env, log) as base_url:
-        yield base_url
+    with running_server(env, log) as running:
+        yield running.url
 
 
 def staff_opener(base_url: str) -> urllib.request.OpenerDirector:

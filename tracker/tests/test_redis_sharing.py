@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from tracker.tests.servers import BASE_DIR, app_env, free_port, running_gunicorn, send
+from tracker.tests.servers import BASE_DIR, app_env, free_port, running_server, send
 
 TOKEN = "redis-sharing-token"
 
@@ -29,14 +29,16 @@ def create(base_url: str, name: str) -> int:
 def test_write_limits_hold_while_redis_is_down(tmp_path):
     dead_redis = f"redis://127.0.0.1:{free_port()}/0"
     env = app_env(REDIS_URL=dead_redis, API_AUTH_TOKEN=TOKEN, THROTTLE_WRITE_RATE="5/minute")
-    with running_gunicorn(env, tmp_path / "gunicorn.log") as base_url:
+    with running_server(env, tmp_path / "gunicorn.log") as base_url_server:
+        base_url = base_url_server.url
         statuses = [create(base_url, f"Task {n}") for n in range(8)]
     assert statuses == [200] * 5 + [429] * 3
 
 
 def test_writes_reuse_one_redis_connection_pool(own_redis, tmp_path):
     env = app_env(REDIS_URL=own_redis, API_AUTH_TOKEN=TOKEN)
-    with running_gunicorn(env, tmp_path / "gunicorn.log") as base_url:
+    with running_server(env, tmp_path / "gunicorn.log") as base_url_server:
+        base_url = base_url_server.url
         before = redis.Redis.from_url(own_redis).info("stats")["total_connections_received"]
         assert [create(base_url, f"Task {n}") for n in range(50)] == [200] * 50
         after = redis.Redis.from_url(own_redis).info("stats")["total_connections_received"]
@@ -84,7 +86,8 @@ def test_two_installations_on_one_redis_never_wake_each_other(tmp_path):
         env = app_env(DATABASE_URL=migrated_sqlite(tmp_path, f"{name}.db"), API_AUTH_TOKEN=TOKEN)
         del env["REDIS_KEY_PREFIX"]
         servers.append((env, tmp_path / f"{name}.log"))
-    with running_gunicorn(*servers[0]) as first, running_gunicorn(*servers[1]) as second:
+    with running_server(*servers[0]) as first_server, running_server(*servers[1]) as second_server:
+        first, second = first_server.url, second_server.url
         for n in range(3):  # ids 1 to 3 in the first only, so the events tell the two apart
             create(first, f"Earlier {n}")
         stream = EventStream(second)

@@ -24,7 +24,7 @@ from schemathesis.transport.requests import REQUESTS_TRANSPORT
 
 from notifications.models import Notification
 from tasks.models import Task
-from tracker.tests.servers import app_env, running_gunicorn
+from tracker.tests.servers import app_env, running_server
 from tracker.wsgi import application
 
 # Per operation; ten operations with both generation modes stay well under a minute.
@@ -59,7 +59,8 @@ schema.hook(flatmap_path_parameters)
 def live_url(django_db_setup, tmp_path_factory):
     """The real server on the test database; no write limit (the fuzzer writes fast)."""
     env = app_env(API_AUTH_TOKEN=TOKEN, THROTTLE_WRITE_RATE="")
-    with running_gunicorn(env, tmp_path_factory.mktemp("fuzz") / "gunicorn.log") as base_url:
+    with running_server(env, tmp_path_factory.mktemp("fuzz") / "gunicorn.log") as base_url_server:
+        base_url = base_url_server.url
         yield base_url
 
 

@@ -1,18 +1,14 @@
 """SQLite is tuned so a web server and a worker can write at the same time without "database is locked"."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from notifications.models import Notification
 from tasks.models import Task
-from tracker.tests.servers import current_database_url
-
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tracker.tests.servers import NO_REDIS_URL, script_env
 
 # Each writer creates tasks and moves them to done (a completion notification each), one transaction apiece.
 WRITER = """
@@ -29,14 +25,8 @@ print("ok")
 def test_concurrent_writer_processes_never_see_database_is_locked():
     if connection.vendor != "sqlite":
         pytest.skip("SQLite tuning; this run uses " + connection.vendor)
-    env = {
-        "PATH": os.environ["PATH"],
-        "PYTHONPATH": str(BASE_DIR),
-        "DJANGO_SETTINGS_MODULE": "tracker.settings",
-        "SECRET_KEY": "x" * 50,
-        "DATABASE_URL": current_database_url(),
-        "REDIS_URL": "redis://127.0.0.1:1/0",  # events are best-effort; keep them out of this test
-    }
+    # Events are best-effort; keep them out of this test.
+    env = script_env(REDIS_URL=NO_REDIS_URL, LOG_LEVEL="INFO")
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER.replace("WRITER_ID", str(n))],
