@@ -3,6 +3,7 @@ from django.db import transaction
 
 from tasks import services
 from tasks.models import Task, TaskStatus
+from tasks.serializers import ANSWER_FIELDS
 
 
 def _move_action(status: TaskStatus):
@@ -36,16 +37,8 @@ class TaskAdmin(admin.ModelAdmin):
     search_fields = ("name", "description")
     date_hierarchy = "created_at"
     ordering = ("-id",)
-    fields = (
-        "name",
-        "description",
-        "status",
-        "interval_minutes",
-        "last_ping",
-        "next_reminder_at",
-        "created_at",
-        "updated_at",
-    )
+    # The API's fields (tasks.serializers), less the id and the rank (the board orders the cards).
+    fields = tuple(name for name in ANSWER_FIELDS if name not in ("id", "rank"))
     readonly_fields = ("last_ping", "next_reminder_at", "created_at", "updated_at")
     actions = [_move_action(status) for status in TaskStatus]
 

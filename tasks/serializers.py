@@ -79,6 +79,17 @@ ANSWER_FIELDS = [
 PLACE_FIELDS = ["before", "after", "position"]
 
 
+def _anchor_field(side: str) -> StrictIntegerField:
+    """`before` or `after`: a card (a task id) of the column the task ends up in."""
+    return StrictIntegerField(
+        write_only=True,
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=f"Put the task just {side} this card (a task id) of the column it ends up in.",
+    )
+
+
 class TaskSerializer(serializers.ModelSerializer):
     """The original's task fields plus `rank`, which orders the cards of a board column.
 
@@ -93,20 +104,8 @@ class TaskSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.FloatField: StrictFloatField,
     }
-    before = StrictIntegerField(
-        write_only=True,
-        required=False,
-        min_value=1,
-        max_value=2**63 - 1,
-        help_text="Put the task just above this card (a task id) of the column it ends up in.",
-    )
-    after = StrictIntegerField(
-        write_only=True,
-        required=False,
-        min_value=1,
-        max_value=2**63 - 1,
-        help_text="Put the task just below this card (a task id) of the column it ends up in.",
-    )
+    before = _anchor_field("above")
+    after = _anchor_field("below")
     position = StrictIntegerField(
         write_only=True,
         required=False,
