@@ -480,7 +480,7 @@ def _get_json(port: int, path: str) -> tuple[object, dict]:
     body = response.read()
     if response.status != 200:
         raise RuntimeError(f"GET {path}: {response.status} {body[:200]!r}")
-    return json.loads(body), dict(response.getheaders())
+    return json.loads(body), response.headers  # case-insensitive: names arrive lower-case
 
 
 def _all_notifications(port: int, notification_type: str) -> list[dict]:
