@@ -36,6 +36,18 @@ def _readable(user) -> bool:
     return settings.PUBLIC_READ or user.is_authenticated
 
 
+def _not_readable() -> JsonResponse:
+    """What the board's live endpoints answer someone who may not read the board."""
+    return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+
+
+def _fragment(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A piece of the page that an open board swaps in: never cached, so a swap is never stale."""
+    response = render(request, template, context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _board_context(request: HttpRequest) -> dict:
     # NUL cannot occur in stored text, and PostgreSQL refuses it in a query (a 500): drop it.
     search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
@@ -82,33 +94,28 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_columns(request: HttpRequest) -> HttpResponse:
     """The columns alone: what an open board swaps in when something changed."""
     if not _readable(request.user):
-        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
-    context = _board_context(request)
-    response = render(request, "board/partials/columns.html", context)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        return _not_readable()
+    return _fragment(request, "board/partials/columns.html", _board_context(request))
 
 
 @require_safe
 def board_notifications(request: HttpRequest) -> HttpResponse:
     """The bell's list, newest first, with the unread count: what the open panel swaps in."""
     if not _readable(request.user):
-        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+        return _not_readable()
     context = {
         "notifications": recent_notifications(),
         "unread_count": unread_notifications()[0],
         "can_edit": request.user.is_authenticated,
     }
-    response = render(request, "board/partials/notifications.html", context)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _fragment(request, "board/partials/notifications.html", context)
 
 
 @require_safe
 def board_state(request: HttpRequest) -> HttpResponse:
     """The polling fallback: 304 while nothing changed, else the new version and unread count."""
     if not _readable(request.user):
-        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+        return _not_readable()
     version, unread_count = board_version()
     etag = f'"{version}"'
     if etag in request.headers.get("If-None-Match", ""):
@@ -154,7 +161,7 @@ async def board_events(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     if not settings.PUBLIC_READ and not (await request.auser()).is_authenticated:
-        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
+        return _not_readable()
     if request.method == "HEAD":
         # The stream's headers without the stream: a body that never ends would hold the request.
         response = HttpResponse(content_type="text/event-stream")
