@@ -2,30 +2,46 @@
 
 /notifications/ (newest first, 50 by default), /notifications/unread-count,
 /notifications/{id}/read and /notifications/read-all. Writes go through notifications.services.
+
+A person or a bot acts on their own inbox (their own read state); anonymous readers and the static
+API_AUTH_TOKEN act on the original's shared inbox. Either way only the boards the caller may read.
 """
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from boards.access import acts_as_service, readable_boards
 from notifications import selectors
-from notifications.models import Notification
+from notifications.models import InboxEntry, Notification
 from notifications.serializers import (
+    InboxEntrySerializer,
     NotificationListQuerySerializer,
     NotificationReadSerializer,
     NotificationSerializer,
     NotificationsReadAllSerializer,
     UnreadCountSerializer,
 )
-from notifications.services import notification_mark_read, notifications_mark_read
+from notifications.services import (
+    inbox_entry_mark_read,
+    inbox_mark_read,
+    notification_mark_read,
+    notifications_mark_read,
+)
 from tracker.api.pagination import HeaderLimitOffsetPagination
 from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
 
 
 class NotificationPagination(HeaderLimitOffsetPagination):
     default_limit = 50  # as the original
+
+
+def has_own_inbox(user) -> bool:
+    """People and bots have an inbox of their own; anonymous readers and the static token share one."""
+    return bool(user and user.is_authenticated) and not acts_as_service(user)
 
 
 class NotificationViewSet(
@@ -44,18 +60,27 @@ class NotificationViewSet(
     def list(self, request: Request, *args, **kwargs) -> Response:
         query = NotificationListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        notifications = selectors.notifications_list(
-            unread_only=query.validated_data["unread_only"],
-            task_id=query.validated_data.get("task"),
-            notification_type=query.validated_data.get("type"),
-        )
-        page = self.paginate_queryset(notifications)
+        filters = {
+            "boards": readable_boards(request.user),
+            "unread_only": query.validated_data["unread_only"],
+            "task_id": query.validated_data.get("task"),
+            "notification_type": query.validated_data.get("type"),
+        }
+        if has_own_inbox(request.user):
+            entries = self.paginate_queryset(selectors.inbox_list(user=request.user, **filters))
+            return self.get_paginated_response(InboxEntrySerializer(entries, many=True).data)
+        page = self.paginate_queryset(selectors.notifications_list(**filters))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(summary="Count unread notifications", responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        return Response({"unread_count": selectors.unread_count()})
+        boards = readable_boards(request.user)
+        if has_own_inbox(request.user):
+            count = selectors.inbox_unread_summary(user=request.user, boards=boards)[0]
+        else:
+            count = selectors.unread_count(boards=boards)
+        return Response({"unread_count": count})
 
     @extend_schema(
         summary="Mark one notification read",
@@ -65,11 +90,29 @@ class NotificationViewSet(
     )
     @action(detail=True, methods=["patch"], url_path="read")
     def read(self, request: Request, pk: str) -> Response:
-        notification = self.get_object()
-        notification_mark_read(notification=notification)
+        if has_own_inbox(request.user):
+            entry = self._own_entry(pk)
+            inbox_entry_mark_read(entry=entry)
+            notification_id = entry.notification_id
+        else:
+            notification = self.get_object()
+            notification_mark_read(notification=notification)
+            notification_id = notification.pk
         return Response(
-            {"message": "Notification marked as read", "notification_id": notification.pk}
+            {"message": "Notification marked as read", "notification_id": notification_id}
         )
+
+    def get_queryset(self):
+        return Notification.objects.filter(board__in=readable_boards(self.request.user))
+
+    def _own_entry(self, pk: str) -> InboxEntry:
+        """The caller's entry for notification `pk`: a 404 when it is not in their inbox."""
+        try:
+            return selectors.inbox_list(
+                user=self.request.user, boards=readable_boards(self.request.user)
+            ).get(notification_id=int(pk))
+        except (InboxEntry.DoesNotExist, ValueError, OverflowError):
+            raise NotFound(self.not_found_message) from None
 
     @extend_schema(
         summary="Mark every notification read",
@@ -79,5 +122,11 @@ class NotificationViewSet(
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
-        count = notifications_mark_read()
+        boards = readable_boards(request.user)
+        if has_own_inbox(request.user):
+            count = inbox_mark_read(entries=selectors.inbox_list(user=request.user, boards=boards))
+        else:
+            count = notifications_mark_read(
+                notifications=selectors.notifications_list(boards=boards)
+            )
         return Response({"message": f"{count} notifications marked as read", "count": count})

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +11,15 @@ class NotificationType(models.TextChoices):
 
 
 class Notification(models.Model):
+    """One reminder, completion or message, on one board.
+
+    `is_read` is the original's shared read flag: the shared inbox of anonymous readers and the
+    API_AUTH_TOKEN (notifications.selectors). People and bots read their own InboxEntry rows.
+    """
+
+    board = models.ForeignKey(
+        "boards.Board", on_delete=models.CASCADE, related_name="notifications"
+    )
     # SET_NULL: the history outlives a deleted task; task_name keeps what it was called.
     task = models.ForeignKey(
         "tasks.Task",
@@ -39,3 +49,42 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class InboxEntry(models.Model):
+    """A notification in one recipient's inbox, with that recipient's own read state."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="inbox_entries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_entries"
+    )
+    # The notification's, copied so that one index orders a recipient's inbox.
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "notification"], name="inbox_entry_one_per_recipient"
+            ),
+        ]
+        indexes = [
+            # A recipient's inbox, newest first (notifications.selectors).
+            models.Index(fields=["user", "-created_at", "-id"], name="inbox_newest_idx"),
+            # A recipient's unread count reads only their unread rows.
+            models.Index(
+                fields=["user", "-created_at"],
+                condition=Q(read_at__isnull=True),
+                name="inbox_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification} (to user {self.user_id})"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

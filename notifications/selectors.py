@@ -1,18 +1,28 @@
-"""Reads for notifications (the API's list and the unread count)."""
+"""Reads for notifications: the shared inbox and each recipient's own, with their unread counts.
+
+The shared inbox is the original's: every notification of the boards the caller may read, with the
+shared read flag (anonymous readers and the static API_AUTH_TOKEN). People and bots read their own
+inbox entries (notifications.models.InboxEntry), of the boards they may still read.
+"""
 
 from django.db.models import Count, Max, QuerySet
 
-from notifications.models import Notification
+from boards.models import Board
+from notifications.models import InboxEntry, Notification
 
 
 def notifications_list(
     *,
+    boards: QuerySet[Board] | None = None,
     unread_only: bool = False,
     task_id: int | None = None,
     notification_type: str | None = None,
 ) -> QuerySet[Notification]:
-    """Newest first (the notification_newest_idx / notification_unread_idx order)."""
+    """The shared inbox of `boards` (None: every board), newest first (notification_newest_idx /
+    notification_unread_idx order)."""
     notifications = Notification.objects.order_by("-created_at", "-id")
+    if boards is not None:
+        notifications = notifications.filter(board__in=boards)
     if unread_only:
         notifications = notifications.filter(is_read=False)
     if task_id is not None:
@@ -22,14 +32,43 @@ def notifications_list(
     return notifications
 
 
-def unread_count() -> int:
-    """One COUNT over the partial index of unread rows."""
-    return Notification.objects.filter(is_read=False).count()
+def inbox_list(
+    *,
+    user,
+    boards: QuerySet[Board] | None = None,
+    unread_only: bool = False,
+    task_id: int | None = None,
+    notification_type: str | None = None,
+) -> QuerySet[InboxEntry]:
+    """`user`'s inbox, newest first (inbox_newest_idx), each entry with its notification."""
+    entries = InboxEntry.objects.filter(user=user).select_related("notification")
+    if boards is not None:
+        entries = entries.filter(notification__board__in=boards)
+    if unread_only:
+        entries = entries.filter(read_at__isnull=True)
+    if task_id is not None:
+        entries = entries.filter(notification__task_id=task_id)
+    if notification_type:
+        entries = entries.filter(notification__notification_type=notification_type)
+    return entries.order_by("-created_at", "-id")
 
 
-def unread_summary() -> tuple[int, int]:
-    """How many notifications are unread and the newest unread id (0 if none), in one query."""
-    summary = Notification.objects.filter(is_read=False).aggregate(
+def unread_count(*, boards: QuerySet[Board] | None = None) -> int:
+    """The shared inbox's unread count: one COUNT over the partial index of unread rows."""
+    return notifications_list(boards=boards, unread_only=True).count()
+
+
+def unread_summary(*, boards: QuerySet[Board] | None = None) -> tuple[int, int]:
+    """How many shared notifications are unread and the newest unread id (0 if none), in one query."""
+    summary = notifications_list(boards=boards, unread_only=True).aggregate(
         count=Count("id"), newest=Max("id")
+    )
+    return summary["count"], summary["newest"] or 0
+
+
+def inbox_unread_summary(*, user, boards: QuerySet[Board] | None = None) -> tuple[int, int]:
+    """How many of `user`'s entries are unread and the newest unread notification id, in one query."""
+    summary = inbox_list(user=user, boards=boards, unread_only=True).aggregate(
+        count=Count("id"), newest=Max("notification_id")
     )
     return summary["count"], summary["newest"] or 0

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from notifications.models import Notification, NotificationType
+from notifications.models import InboxEntry, Notification, NotificationType
 
 ALLOWED_TYPES = ", ".join(NotificationType.values)
 
@@ -13,6 +13,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Notification
         fields = [
             "id",
+            "board",
             "task_id",
             "task_name",
             "message",
@@ -21,6 +22,22 @@ class NotificationSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class InboxEntrySerializer(serializers.Serializer):
+    """A notification in a recipient's own inbox: the same fields, with their own read state."""
+
+    id = serializers.IntegerField(source="notification_id")
+    board = serializers.IntegerField(source="notification.board_id")
+    task_id = serializers.IntegerField(source="notification.task_id", allow_null=True)
+    task_name = serializers.CharField(source="notification.task_name")
+    message = serializers.CharField(source="notification.message")
+    notification_type = serializers.CharField(source="notification.notification_type")
+    is_read = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        model = InboxEntry
 
 
 class NotificationListQuerySerializer(serializers.Serializer):

@@ -16,15 +16,20 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from boards.access import default_board, readable_boards, require_role
+from boards.models import Role
+from boards.permissions import EditorWritesOnBoard
 from tasks import json_array
 from tasks.models import Task
-from tasks.selectors import tasks_matching
+from tasks.selectors import tasks_assigned, tasks_matching, tasks_readable_by, tasks_with_people
 from tasks.serializers import TaskListQuerySerializer, TaskSerializer
 from tasks.services import task_delete
 from tracker.api.pagination import HeaderLimitOffsetPagination
+from tracker.api.permissions import PublicReadAuthenticatedWrite
 from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
 
 # Fields the original's clients may send as query parameters on PATCH and PUT: the writable ones.
@@ -125,13 +130,18 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     queryset = Task.objects.all()
     pagination_class = HeaderLimitOffsetPagination
     not_found_message = "Task not found"
+    permission_classes = [PublicReadAuthenticatedWrite, EditorWritesOnBoard]
 
     def get_queryset(self) -> QuerySet[Task]:
+        tasks = tasks_with_people(tasks_readable_by(self.request.user))
         if self.action != "list":
-            return Task.objects.all()
+            return tasks.select_related("board")
         query = TaskListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        tasks = Task.objects.all()
+        if query.validated_data.get("board"):
+            tasks = tasks.filter(board_id=query.validated_data["board"])
+        if query.validated_data.get("assignee"):
+            tasks = tasks_assigned(tasks, query.validated_data["assignee"], self.request.user)
         if query.validated_data.get("status"):
             tasks = tasks.filter(status=query.validated_data["status"])
         tasks = tasks_matching(tasks, query.validated_data.get("search", ""))
@@ -151,7 +161,14 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        task = serializer.save()
+        board = serializer.validated_data.get("board")
+        if board is None:
+            # The original's clients name no board: the default one, if the caller may see it.
+            board = default_board()
+            if not readable_boards(request.user).filter(pk=board.pk).exists():
+                raise NotFound("Name a board for the task: `board` (an id from GET /boards/).")
+        require_role(request.user, board, Role.EDITOR)
+        task = serializer.save(board=board)
         location = reverse("task-detail", kwargs={"pk": task.pk})
         # 200, not 201: the original answered 200 and its clients (and its test suite) expect it.
         return Response(serializer.data, status=status.HTTP_200_OK, headers={"Location": location})
@@ -169,5 +186,5 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         return self.update(request, *args, **kwargs)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        task_id = task_delete(task=self.get_object())
+        task_id = task_delete(task=self.get_object(), actor=request.user)
         return Response({"message": "Task deleted successfully", "task_id": task_id})

@@ -10,6 +10,7 @@ Differences a JSON client cannot see: PostgreSQL writes a whole float as 60 rath
 SQLite keeps 15 significant digits of a float.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import QuerySet
 
@@ -29,8 +30,22 @@ _ISO_UTC = {
 _ARRAY = {
     # Both aggregate the rows in the order the ordered subquery yields them: SQLite does not flatten
     # an ordered subquery into an aggregate, and json_agg has no parallel (combine) form.
-    "sqlite": "SELECT json_group_array(json_object({pairs})) FROM ({rows})",
+    "sqlite": "SELECT json_group_array(json_object({pairs})) FROM ({rows}) AS rows",
     "postgresql": "SELECT COALESCE(json_agg(json_build_object({pairs})), '[]')::text FROM ({rows}) AS rows",
+}
+# The usernames of a task's assignees as a JSON array, sorted as Python sorts text (by code point:
+# byte order in UTF-8, PostgreSQL's "C" collation), as TaskSerializer writes them.
+_ASSIGNEES = {
+    "sqlite": (
+        "json((SELECT json_group_array(username) FROM (SELECT u.{username} AS username"
+        " FROM {assignees} a JOIN {users} u ON u.id = a.user_id WHERE a.task_id = rows.id"
+        " ORDER BY u.{username})))"
+    ),
+    "postgresql": (
+        'COALESCE((SELECT json_agg(u.{username} ORDER BY u.{username} COLLATE "C")'
+        " FROM {assignees} a JOIN {users} u ON u.id = a.user_id WHERE a.task_id = rows.id),"
+        " '[]'::json)"
+    ),
 }
 
 
@@ -45,17 +60,39 @@ def supported() -> bool:
 
 def _pair(field: models.Field, vendor: str) -> str:
     """`'key', value` of json_object/json_build_object for one column."""
-    value = f'"{field.column}"'
+    value = f'"{field.name}"'  # values_list() names each column by its field's name
     if isinstance(field, models.DateTimeField):
         value = _ISO_UTC[vendor].format(column=value)
     return f"'{field.name}', {value}"
 
 
+def _people_pairs(vendor: str) -> dict[str, str]:
+    """`'key', value` of the answer's people fields: subqueries on the assignees and the users."""
+    users = get_user_model()
+    quote = connection.ops.quote_name
+    names = {
+        "username": quote(users._meta.get_field(users.USERNAME_FIELD).column),
+        "users": quote(users._meta.db_table),
+        "assignees": quote(Task.assignees.through._meta.db_table),
+    }
+    creator = (
+        # Quoted table and column names, no input: nothing for S608 to inject.
+        f"(SELECT u.{names['username']} FROM {names['users']} u WHERE u.id = rows.created_by)"  # noqa: S608
+    )
+    return {
+        "assignees": f"'assignees', {_ASSIGNEES[vendor].format(**names)}",
+        "created_by": f"'created_by', {creator}",
+    }
+
+
 def tasks_json_array(tasks: QuerySet[Task]) -> str:
     """`tasks` (filtered and ordered as given) as the text of a JSON array, in one query."""
-    columns = serializers.TASK_COLUMNS
-    pairs = ", ".join(_pair(field, connection.vendor) for field in columns)
-    rows_sql, params = tasks.values_list(*(field.name for field in columns)).query.sql_with_params()
+    vendor = connection.vendor
+    columns = {field.name: _pair(field, vendor) for field in serializers.TASK_COLUMNS}
+    columns.update(_people_pairs(vendor))
+    pairs = ", ".join(columns[name] for name in serializers.ANSWER_FIELDS)
+    selected = [field.name for field in serializers.TASK_COLUMNS]
+    rows_sql, params = tasks.values_list(*selected, "created_by").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_ARRAY[connection.vendor].format(pairs=pairs, rows=rows_sql), params)
+        cursor.execute(_ARRAY[vendor].format(pairs=pairs, rows=rows_sql), params)
         return cursor.fetchone()[0]

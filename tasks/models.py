@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -58,6 +59,8 @@ class RankField(models.CharField):
 
 
 class Task(models.Model):
+    # Every task is on one board; requests that name none use the default board (boards.access).
+    board = models.ForeignKey("boards.Board", on_delete=models.CASCADE, related_name="tasks")
     name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_not_blank])
     description = models.TextField(
         blank=True, default="", validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)]
@@ -78,6 +81,20 @@ class Task(models.Model):
         editable=False,
         validators=[validate_rank],
     )
+    # Who created it: a person, a bot, or the service account of API_AUTH_TOKEN; None for tasks
+    # created before people were recorded, or by the system (demo data).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_tasks",
+        editable=False,
+    )
+    # Members of the task's board (tasks.services checks it); they get its reminders.
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_tasks"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,10 +112,12 @@ class Task(models.Model):
             ),
         ]
         constraints = [
-            # One card per place: tasks.services retries the rare clash of two concurrent writers.
-            # Its index serves the board's per-column order (board.selectors.tasks_for_board) and
-            # the neighbour lookups of a move.
-            models.UniqueConstraint(fields=["status", "rank"], name="task_column_rank_unique"),
+            # One card per place in a board's column: tasks.services retries the rare clash of two
+            # concurrent writers. Its index serves the board's per-column order
+            # (board.selectors.tasks_for_board) and the neighbour lookups of a move.
+            models.UniqueConstraint(
+                fields=["board", "status", "rank"], name="task_board_column_rank_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=TaskStatus.values), name="task_status_valid"
             ),
@@ -142,3 +161,47 @@ class Task(models.Model):
         self.next_reminder_at = (
             self.reminder_due_after(moment) if self.status == TaskStatus.IN_PROGRESS else None
         )
+
+
+class TaskChangeKind(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
+
+
+class TaskChange(models.Model):
+    """One write to a task and who made it: the task's history (tasks.services writes every row).
+
+    `changes` maps each changed field to its `[old, new]` values. The row outlives its task, with
+    the task's id and name, so a board keeps the record of what was deleted from it.
+    """
+
+    board = models.ForeignKey("boards.Board", on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    task_number = models.BigIntegerField()
+    task_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    # None: the system (the reminder sweep, demo data) or an account deleted since.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The actor's username when the change was made, kept after the account is gone.
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    kind = models.CharField(max_length=10, choices=TaskChangeKind.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            # A task's timeline, oldest first.
+            models.Index(fields=["task", "at"], name="taskchange_task_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'} {self.kind} task {self.task_number}"

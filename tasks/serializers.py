@@ -21,13 +21,17 @@ _PLAIN_TYPES = (models.CharField, models.TextField, models.IntegerField, models.
 
 def plain_columns(model: type[models.Model], names: list[str]) -> list[models.Field] | None:
     """The model field of each name, if every one is a plain column of `model`; None if any is a
-    relation, a computed or nested field, or of a kind not in _PLAIN_TYPES."""
+    computed or nested field, a relation other than a foreign key (written as its id), or of a
+    kind not in _PLAIN_TYPES."""
     columns = []
     for name in names:
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             return None
+        if isinstance(field, models.ForeignKey):
+            columns.append(field)
+            continue
         if field.is_relation or not isinstance(field, (models.DateTimeField, *_PLAIN_TYPES)):
             return None
         columns.append(field)
@@ -66,6 +70,7 @@ class StrictIntegerField(_NumberNotBoolean, serializers.IntegerField):
 # (tasks.json_array), the one-task answer, ?ordering= and the query-parameter writes derive from it.
 ANSWER_FIELDS = [
     "id",
+    "board",
     "name",
     "description",
     "status",
@@ -73,9 +78,14 @@ ANSWER_FIELDS = [
     "last_ping",
     "next_reminder_at",
     "rank",
+    "assignees",
+    "created_by",
     "created_at",
     "updated_at",
 ]
+# The answer's fields about people: usernames, read from the task's related rows (the queryset
+# prefetches them: tasks.selectors.tasks_with_people).
+PEOPLE_FIELDS = ("assignees", "created_by")
 PLACE_FIELDS = ["before", "after", "position"]
 
 
@@ -90,8 +100,31 @@ def _anchor_field(side: str) -> StrictIntegerField:
     )
 
 
+class BoardField(serializers.PrimaryKeyRelatedField):
+    """A board id, among the boards the caller may read: any other id is "does not exist"."""
+
+    def get_queryset(self):
+        from boards.access import readable_boards
+
+        request = self.context.get("request")
+        return readable_boards(request.user if request is not None else None)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class UsernameListField(serializers.ListField):
+    """Usernames in, usernames out (sorted): the people of a many-to-many field."""
+
+    def to_representation(self, people) -> list[str]:
+        return sorted(person.get_username() for person in people.all())
+
+
 class TaskSerializer(serializers.ModelSerializer):
-    """The original's task fields plus `rank`, which orders the cards of a board column.
+    """The original's task fields plus `rank`, which orders the cards of a board column, and the
+    task's board and people (`assignees`, `created_by`: usernames).
 
     A write places the task with `before` or `after` (a card of its new column) or, as earlier
     clients did, with `position` (an index): none of them are stored, so they are write-only.
@@ -104,6 +137,22 @@ class TaskSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.FloatField: StrictFloatField,
     }
+    board = BoardField(
+        required=False,
+        help_text="The board's id (GET /boards/). Default: the default board. Set on create only.",
+    )
+    assignees = UsernameListField(
+        child=serializers.CharField(max_length=150),
+        required=False,
+        max_length=100,
+        help_text="Usernames of members of the task's board; a write replaces the list.",
+    )
+    created_by = serializers.CharField(
+        source="created_by.get_username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who created it: a username (a person, a bot or the API token's account).",
+    )
     before = _anchor_field("above")
     after = _anchor_field("below")
     position = StrictIntegerField(
@@ -142,20 +191,37 @@ class TaskSerializer(serializers.ModelSerializer):
         # (GET /tasks/{id}, every write's answer). A test holds the two equal.
         if TASK_COLUMNS is None:
             return super().to_representation(task)
-        return {
+        answer = {
             field.name: _json_value(field, getattr(task, field.attname)) for field in TASK_COLUMNS
         }
+        answer["assignees"] = sorted(user.get_username() for user in task.assignees.all())
+        creator = task.created_by
+        answer["created_by"] = creator.get_username() if creator is not None else None
+        return {name: answer[name] for name in ANSWER_FIELDS}
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is not None and "board" in attrs:
+            if attrs["board"].pk != self.instance.board_id:
+                raise serializers.ValidationError(
+                    {"board": ["A task stays on the board it was created on."]}
+                )
+            del attrs["board"]
+        return attrs
+
+    def _actor(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
 
     def create(self, validated_data: dict) -> Task:
-        return task_create(**validated_data)
+        return task_create(actor=self._actor(), **validated_data)
 
     def update(self, instance: Task, validated_data: dict) -> Task:
-        return task_update(task=instance, **validated_data)
+        return task_update(task=instance, actor=self._actor(), **validated_data)
 
 
 # TaskSerializer's fields as model columns, or None once one is not a plain column (then reads go
 # through DRF's fields and the list through the serializer: slower, still right).
-TASK_COLUMNS = plain_columns(Task, ANSWER_FIELDS)
+TASK_COLUMNS = plain_columns(Task, [name for name in ANSWER_FIELDS if name not in PEOPLE_FIELDS])
 
 
 def _is_sort_key(name: str) -> bool:
@@ -177,6 +243,19 @@ def _ordering_alias(key: str) -> str:
 
 class TaskListQuerySerializer(serializers.Serializer):
     """The list's query parameters, checked so that a typo is a 400 rather than a silent no-op."""
+
+    board = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Only the tasks of this board (an id from GET /boards/). Default: every board you may read.",
+    )
+    assignee = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="Only tasks assigned to this username; `me` for your own, `none` for unassigned.",
+    )
 
     status = serializers.ChoiceField(
         choices=TaskStatus.values,

@@ -20,9 +20,11 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from boards.access import default_board
+from boards.models import Board, Membership
 from notifications.services import notification_create_completion
 from tasks import ranks
-from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskStatus
+from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskChange, TaskChangeKind, TaskStatus
 from tracker import events
 
 logger = logging.getLogger(__name__)
@@ -37,17 +39,24 @@ def _apply_status(task: Task, status: str, now: datetime) -> bool:
     return True
 
 
-# pg_advisory_xact_lock key space (the first of its two int4 keys) for the order of one column;
-# the second key is the column (_COLUMN_KEYS). Any constant no other code uses.
+# pg_advisory_xact_lock key space (the first of its two int4 keys) for the order of one board's
+# column; the second key is the board and column (_column_key). Any constant no other code uses.
 COLUMN_ORDER_LOCK = 0x5747_0001
 _COLUMN_KEYS = {status: number for number, status in enumerate(TaskStatus.values)}
+
+
+def _column_key(board_id: int, status: str) -> int:
+    # Wraps past 2**31 / 3 boards: two columns then share a lock, which only serialises them.
+    return (board_id * len(_COLUMN_KEYS) + _COLUMN_KEYS[status]) % 2**31
+
+
 # Tries at a placement whose rank another writer took first (see _save_placed).
 _PLACEMENT_ATTEMPTS = 5
 
 
-def _lock_column_order(status: str, *, exclusive: bool = False) -> None:
-    """On PostgreSQL, hold the order lock of one column until commit: shared to place a card in it,
-    exclusive to respace it (column_respace).
+def _lock_column_order(board_id: int, status: str, *, exclusive: bool = False) -> None:
+    """On PostgreSQL, hold the order lock of one board's column until commit: shared to place a
+    card in it, exclusive to respace it (column_respace).
 
     Placements never wait for one another (a new rank moves no other card); they only keep a
     respace, which rewrites every rank of the column, from interleaving with a rank computed from
@@ -57,7 +66,9 @@ def _lock_column_order(status: str, *, exclusive: bool = False) -> None:
     if connection.vendor == "postgresql":
         function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {function}(%s, %s)", [COLUMN_ORDER_LOCK, _COLUMN_KEYS[status]])
+            cursor.execute(
+                f"SELECT {function}(%s, %s)", [COLUMN_ORDER_LOCK, _column_key(board_id, status)]
+            )
 
 
 def _label(status: str) -> str:
@@ -68,9 +79,15 @@ def _anchor_rank(task: Task, status: str, field: str, anchor_id: int) -> str:
     """The rank of the card named by `before` or `after`, which must sit in the target column."""
     if anchor_id == task.pk:
         raise ValidationError({field: ["A card cannot be placed next to itself."]})
-    anchor = Task.objects.filter(pk=anchor_id).values_list("status", "rank").first()
+    anchor = (
+        Task.objects.filter(pk=anchor_id, board_id=task.board_id)
+        .values_list("status", "rank")
+        .first()
+    )
     if anchor is None:
-        raise ValidationError({field: [f"There is no task {anchor_id} to place the card {field}."]})
+        raise ValidationError(
+            {field: [f"There is no task {anchor_id} on this board to place the card {field}."]}
+        )
     if anchor[0] != status:
         raise ValidationError(
             {
@@ -91,7 +108,7 @@ def _neighbours(
     `before`/`after` name a card; `position` is a 0-based index among the column's other cards,
     the form of earlier clients; none of them means the end of the column.
     """
-    column = Task.objects.filter(status=task.status).exclude(pk=task.pk)
+    column = Task.objects.filter(board_id=task.board_id, status=task.status).exclude(pk=task.pk)
     upwards = column.order_by("rank").values_list("rank", flat=True)
     downwards = column.order_by("-rank").values_list("rank", flat=True)
     if before is not None:
@@ -133,21 +150,24 @@ def _save_placed(
             if "rank" not in str(error) or attempt == _PLACEMENT_ATTEMPTS - 1:
                 raise
     if len(task.rank) > ranks.RESPACE_LENGTH:
-        transaction.on_commit(partial(_respace_quietly, task.status))
+        transaction.on_commit(partial(_respace_quietly, task.board_id, task.status))
 
 
 @transaction.atomic
-def column_respace(*, status: str) -> int:
+def column_respace(*, board_id: int, status: str) -> int:
     """Give a column's cards short, evenly spaced ranks again, in the same order; how many.
 
     Only when some rank grew past ranks.RESPACE_LENGTH (cards inserted again and again into one
     gap): a second respace queued behind the first finds nothing to do.
     """
-    _lock_column_order(status, exclusive=True)
+    _lock_column_order(board_id, status, exclusive=True)
     # Row locks too: a card leaving the column meanwhile (no column lock needed for that) either
     # commits first and is not read, or waits until this commits.
     column = list(
-        Task.objects.select_for_update().filter(status=status).order_by("rank").only("pk", "rank")
+        Task.objects.select_for_update()
+        .filter(board_id=board_id, status=status)
+        .order_by("rank")
+        .only("pk", "rank")
     )
     if not column or max(len(task.rank) for task in column) <= ranks.RESPACE_LENGTH:
         return 0
@@ -161,23 +181,26 @@ def column_respace(*, status: str) -> int:
     return len(column)
 
 
-def _respace_quietly(status: str) -> None:
+def _respace_quietly(board_id: int, status: str) -> None:
     # After the move committed: a respace that fails is retried by the next long rank, and must
     # not turn the move's answer into an error.
     try:
-        column_respace(status=status)
+        column_respace(board_id=board_id, status=status)
     except DatabaseError:
         logger.exception("Respacing the %s column failed; the next long rank retries it", status)
 
 
-def column_end_ranks(status: str, count: int) -> list[str]:
+def column_end_ranks(board_id: int, status: str, count: int) -> list[str]:
     """`count` increasing ranks after the column's last card, for bulk inserts (demo data).
 
     Call it inside the transaction that inserts them: it holds the column's order lock until then.
     """
-    _lock_column_order(status)
+    _lock_column_order(board_id, status)
     last = (
-        Task.objects.filter(status=status).order_by("-rank").values_list("rank", flat=True).first()
+        Task.objects.filter(board_id=board_id, status=status)
+        .order_by("-rank")
+        .values_list("rank", flat=True)
+        .first()
     )
     return ranks.after(last, count)
 
@@ -193,6 +216,53 @@ def _one_place(before: int | None, after: int | None, position: int | None) -> N
         raise ValidationError({name: [message] for name in given})
 
 
+def _board_members(board_id: int, usernames: list[str]) -> list:
+    """The users named, each a member of the board (any role); a 400 naming those who are not."""
+    wanted = list(dict.fromkeys(name.strip() for name in usernames))
+    members = {
+        membership.user.get_username(): membership.user
+        for membership in Membership.objects.filter(
+            board_id=board_id, user__username__in=wanted, user__is_active=True
+        ).select_related("user")
+    }
+    missing = [name for name in wanted if name not in members]
+    if missing:
+        names = ", ".join(repr(name) for name in missing)
+        raise ValidationError(
+            {
+                "assignees": [
+                    f"Not a member of this board: {names}. Assign members only; "
+                    "an owner adds people under the board's members."
+                ]
+            }
+        )
+    return [members[name] for name in wanted]
+
+
+def _actor_name(actor) -> str:
+    return actor.get_username() if actor is not None and actor.is_authenticated else ""
+
+
+def _record(task: Task, *, actor, kind: str, changes: dict, now: datetime) -> None:
+    """One row of the task's history: who changed what (TaskChange)."""
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    TaskChange.objects.create(
+        board_id=task.board_id,
+        task=task if kind != TaskChangeKind.DELETED else None,
+        task_number=task.pk,
+        task_name=task.name,
+        actor_id=actor_id,
+        actor_name=_actor_name(actor),
+        kind=kind,
+        changes=changes,
+        at=now,
+    )
+
+
+def _usernames(users) -> list[str]:
+    return sorted(user.get_username() for user in users)
+
+
 @transaction.atomic
 def task_create(
     *,
@@ -200,30 +270,48 @@ def task_create(
     description: str = "",
     interval_minutes: float = DEFAULT_INTERVAL_MINUTES,
     status: str = TaskStatus.TODO,
+    board: Board | None = None,
+    assignees: list[str] | None = None,
+    actor=None,
     before: int | None = None,
     after: int | None = None,
     position: int | None = None,
     now: datetime | None = None,
 ) -> Task:
-    """A new task placed before or after a card of its column, at a 0-based `position`, or (none
-    given) at the end of the column."""
+    """A new task on `board` (default: the default board), placed before or after a card of its
+    column, at a 0-based `position`, or (none given) at the end of the column.
+
+    `assignees` are usernames of the board's members; `actor` (a user, or None for the system) is
+    recorded as its creator. Who may create it is the caller's to check (boards.access).
+    """
     now = now or timezone.now()
+    board = board or default_board()
     _one_place(before, after, position)
-    _lock_column_order(status)
+    assigned = _board_members(board.pk, assignees) if assignees else []
+    _lock_column_order(board.pk, status)
     task = Task(
+        board=board,
         name=name.strip(),
         description=description,
         interval_minutes=interval_minutes,
         created_at=now,
         last_ping=now,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     _apply_status(task, status, now)
     task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
     _save_placed(task, task.save, before=before, after=after, position=position)
+    if assigned:
+        task.assignees.set(assigned)
+    _record(task, actor=actor, kind=TaskChangeKind.CREATED, changes={}, now=now)
     if task.status == TaskStatus.DONE:
         notification_create_completion(task=task, now=now)
-    events.publish_after_commit("task.created", {"id": task.pk})
+    events.publish_after_commit("task.created", {"id": task.pk, "board": task.board_id})
     return task
+
+
+# Fields whose old and new values a task's history records.
+_RECORDED_FIELDS = ("name", "description", "status", "interval_minutes")
 
 
 @transaction.atomic
@@ -234,6 +322,8 @@ def task_update(
     description: str | None = None,
     interval_minutes: float | None = None,
     status: str | None = None,
+    assignees: list[str] | None = None,
+    actor=None,
     before: int | None = None,
     after: int | None = None,
     position: int | None = None,
@@ -243,7 +333,7 @@ def task_update(
 
     `before`/`after` (a card of the task's new column) or `position` (0-based among its other
     cards) place the task in its column; moving to another column without them puts the task at
-    the end of that column.
+    the end of that column. `assignees` replaces the task's assignees (usernames of members).
 
     Returns the task as saved (a fresh instance; `task` only names it). Raises Task.DoesNotExist
     when the task is gone.
@@ -254,15 +344,16 @@ def task_update(
     locked_column = None
     if status is not None or anchored:
         # The column the task lands in, locked before the row lock below (see _lock_column_order).
-        locked_column = status or (
-            Task.objects.filter(pk=task.pk).values_list("status", flat=True).first() or task.status
-        )
-        _lock_column_order(locked_column)
+        current = Task.objects.filter(pk=task.pk).values_list("board_id", "status").first()
+        board_id, current_status = current or (task.board_id, task.status)
+        locked_column = status or current_status
+        _lock_column_order(board_id, locked_column)
     # Read and write under the row lock, and save only the fields this call names (plus the ones
     # they derive), so a concurrent writer's change to another field is never overwritten with the
     # caller's stale copy; and two writers cannot both see "not done yet" and both notify.
     # Task.DoesNotExist when the task was deleted meanwhile (the API answers 404).
     task = Task.objects.select_for_update().get(pk=task.pk)
+    before_values = {field: getattr(task, field) for field in _RECORDED_FIELDS}
     changed = {"updated_at"}
 
     if name is not None:
@@ -284,6 +375,7 @@ def task_update(
         changed |= {"last_ping", "next_reminder_at"}
 
     task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
+    assigned = None if assignees is None else _board_members(task.board_id, assignees)
     if status_changed or anchored:
         if task.status != locked_column:
             # Moved to another column by a concurrent write between the two reads above; locking
@@ -307,14 +399,30 @@ def task_update(
         )
     else:
         task.save(update_fields=sorted(changed))
+    changes = {
+        field: [old, getattr(task, field)]
+        for field, old in before_values.items()
+        if getattr(task, field) != old
+    }
+    if assigned is not None:
+        old_assignees = _usernames(task.assignees.all())
+        if old_assignees != _usernames(assigned):
+            task.assignees.set(assigned)
+            changes["assignees"] = [old_assignees, _usernames(assigned)]
+    if changes or anchored:
+        if anchored and "status" not in changes:
+            changes["rank"] = "moved"
+        _record(task, actor=actor, kind=TaskChangeKind.UPDATED, changes=changes, now=now)
     if status_changed and task.status == TaskStatus.DONE:
         notification_create_completion(task=task, now=now)
-    events.publish_after_commit("task.updated", {"id": task.pk, "status": task.status})
+    events.publish_after_commit(
+        "task.updated", {"id": task.pk, "board": task.board_id, "status": task.status}
+    )
     return task
 
 
 @transaction.atomic
-def task_delete(*, task: Task) -> int:
+def task_delete(*, task: Task, actor=None, now: datetime | None = None) -> int:
     task_id = task.pk
     # Lock the row before Django nulls the notifications' task: a reminder sweep that claimed this
     # task commits first (and its reminder is nulled with the rest), a later one skips it. Otherwise
@@ -323,6 +431,9 @@ def task_delete(*, task: Task) -> int:
     # of two DELETEs exactly one succeeds.
     if not list(Task.objects.select_for_update().filter(pk=task_id).values_list("pk")):
         raise Task.DoesNotExist(f"Task {task_id} does not exist.")
+    board_id = task.board_id
     task.delete()
-    events.publish_after_commit("task.deleted", {"id": task_id})
+    task.pk = task_id
+    _record(task, actor=actor, kind=TaskChangeKind.DELETED, changes={}, now=now or timezone.now())
+    events.publish_after_commit("task.deleted", {"id": task_id, "board": board_id})
     return task_id

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     # The product, one room each (README "Where things live").
+    "boards",
     "tasks",
     "notifications",
     "board",

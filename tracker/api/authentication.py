@@ -1,7 +1,7 @@
 """The three ways to call the API, tried in this order (REST_FRAMEWORK's DEFAULT_AUTHENTICATION_CLASSES):
 
-1. `Authorization: Bearer <API_AUTH_TOKEN>`: the original's static token for scripts, a service account
-   with no user row. An empty API_AUTH_TOKEN disables it.
+1. `Authorization: Bearer <API_AUTH_TOKEN>`: the original's static token for scripts, the built-in
+   service account (`service_account`). An empty API_AUTH_TOKEN disables it.
 2. `Authorization: Bearer <key>` or `Token <key>`: a person's own DRF token (admin or `api_token`).
 3. The Django session, with CSRF, for the board and the browsable API.
 """
@@ -9,6 +9,7 @@
 import hmac
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from rest_framework import exceptions
 from rest_framework.authentication import (
     BaseAuthentication,
@@ -17,32 +18,23 @@ from rest_framework.authentication import (
 )
 from rest_framework.request import Request
 
-
-class ServiceAccount:
-    """Who a request made with the static API_AUTH_TOKEN acts as: authenticated, but nobody in the database."""
-
-    pk = id = None
-    username = "api-token"
-    is_active = True
-    is_authenticated = True
-    is_anonymous = False
-    is_staff = False
-    is_superuser = False
-
-    def __str__(self) -> str:
-        return "API token (service account)"
-
-    def get_username(self) -> str:
-        return self.username
-
-    def has_perm(self, perm: str, obj: object = None) -> bool:
-        return False
-
-    def has_module_perms(self, app_label: str) -> bool:
-        return False
+# The built-in service account's username: reserved, the static token's writes are recorded as it.
+SERVICE_ACCOUNT_USERNAME = "api-token"
 
 
-SERVICE_ACCOUNT = ServiceAccount()
+def service_account():
+    """The user the static API_AUTH_TOKEN acts as: a real row (so its writes can name it), with no
+    password, marked `acts_as_service` for this request (boards.access: an editor of every board)."""
+    users = get_user_model()
+    user, created = users.objects.get_or_create(
+        **{users.USERNAME_FIELD: SERVICE_ACCOUNT_USERNAME},
+        defaults={"first_name": "API token", "last_name": "(service account)"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.acts_as_service = True
+    return user
 
 
 def _authorization(request: Request) -> tuple[bytes, bytes] | None:
@@ -54,14 +46,14 @@ def _authorization(request: Request) -> tuple[bytes, bytes] | None:
 
 
 class StaticTokenAuthentication(BaseAuthentication):
-    def authenticate(self, request: Request) -> tuple[ServiceAccount, None] | None:
+    def authenticate(self, request: Request) -> tuple[object, None] | None:
         expected = settings.API_AUTH_TOKEN
         authorization = _authorization(request)
         if not expected or authorization is None or authorization[0] != b"bearer":
             return None
         # Constant time, so the token cannot be guessed byte by byte from response times.
         if hmac.compare_digest(authorization[1], expected.encode()):
-            return SERVICE_ACCOUNT, None
+            return service_account(), None
         # Not the static token: it may still be a person's token, tried next.
         return None
 

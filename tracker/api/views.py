@@ -34,10 +34,11 @@ class ObjectByIdMixin:
     not_found_message = "Not found"
 
     def get_object(self) -> Model:
+        # Through the view's own (scoped) queryset: what a caller may not list, they cannot fetch.
         model = self.queryset.model
         try:
-            instance = model._default_manager.get(pk=self.kwargs["pk"])
-        except (model.DoesNotExist, ValueError, TypeError):
+            instance = self.get_queryset().get(pk=self.kwargs["pk"])
+        except (model.DoesNotExist, ValueError, TypeError, OverflowError):
             raise NotFound(self.not_found_message) from None
         self.check_object_permissions(self.request, instance)
         return instance

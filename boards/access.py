@@ -1,0 +1,107 @@
+"""Who may read or change what: the one place the board permission rules live.
+
+Actors are people (users), bots (users with an accounts.Bot row, members of their boards like
+people) and the service account of the static API_AUTH_TOKEN, which is an editor of every board.
+Superusers (site administrators) own every board. Anyone may read a public board while
+settings.PUBLIC_READ is true.
+
+Everything a caller may not read is a 404 wherever it is asked for (tasks, boards, notifications),
+so nothing reveals that it exists: every lookup goes through `readable_boards`. What a caller may
+read but lacks the role to change is a 403 that names the role needed (`require_role`).
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from boards.models import DEFAULT_BOARD_NAME, ROLE_ORDER, Board, Membership, Role, Visibility
+
+# What each role allows, for the refusal messages.
+_ROLE_ALLOWS = {
+    Role.VIEWER: "read it",
+    Role.EDITOR: "create, edit, move and delete its tasks",
+    Role.OWNER: "change its settings, members and bots, and delete it",
+}
+
+
+def acts_as_service(actor) -> bool:
+    """The static API_AUTH_TOKEN's account (tracker.api.authentication marks it per request)."""
+    return getattr(actor, "acts_as_service", False)
+
+
+def sees_every_board(actor) -> bool:
+    return acts_as_service(actor) or bool(getattr(actor, "is_superuser", False))
+
+
+def readable_boards(actor) -> QuerySet[Board]:
+    """The boards `actor` may read: members' boards, public ones while PUBLIC_READ, or all."""
+    if sees_every_board(actor):
+        return Board.objects.all()
+    readable = Q(pk__in=[])
+    if settings.PUBLIC_READ:
+        readable |= Q(visibility=Visibility.PUBLIC)
+    if actor is not None and actor.is_authenticated:
+        readable |= Q(pk__in=Membership.objects.filter(user=actor).values("board_id"))
+    return Board.objects.filter(readable)
+
+
+def role_on(actor, board: Board) -> str | None:
+    """The role `actor` has on `board`: their membership's, or what the service account and
+    superusers have everywhere; None for a non-member (who may still read a public board)."""
+    if acts_as_service(actor):
+        return Role.EDITOR
+    if getattr(actor, "is_superuser", False):
+        return Role.OWNER
+    if actor is None or not actor.is_authenticated:
+        return None
+    return Membership.objects.filter(board=board, user=actor).values_list("role", flat=True).first()
+
+
+def role_allows(role: str | None, needed: str) -> bool:
+    return role is not None and ROLE_ORDER.index(role) >= ROLE_ORDER.index(needed)
+
+
+def can_read(actor, board: Board) -> bool:
+    return readable_boards(actor).filter(pk=board.pk).exists()
+
+
+def require_role(actor, board: Board, needed: str) -> str:
+    """The actor's role on a board they may read, if it is at least `needed`; else PermissionDenied
+    with what the role allows. (Callers found the board through `readable_boards`, so an unreadable
+    board never gets here: it was a 404.)"""
+    role = role_on(actor, board)
+    if role_allows(role, needed):
+        return role
+    label = Role(needed).label.lower()
+    if role is None:
+        who = "You are not a member of this board"
+    else:
+        who = f"You are a {Role(role).label.lower()} of this board"
+    raise PermissionDenied(
+        f"{who}: only {label}s{' and owners' if needed == Role.EDITOR else ''} may "
+        f"{_ROLE_ALLOWS[Role(needed)]}. Ask an owner of board '{board.name}' for the role."
+    )
+
+
+def readable_board_or_404(actor, board_id: object) -> Board:
+    try:
+        return readable_boards(actor).get(pk=int(str(board_id)))
+    except (Board.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("Board not found") from None
+
+
+def default_board() -> Board:
+    """The board requests naming none act on. Made on first use when missing (the migration makes
+    it; a database emptied since, say between tests, has none)."""
+    board = Board.objects.filter(is_default=True).first()
+    if board is not None:
+        return board
+    try:
+        with transaction.atomic():
+            return Board.objects.create(
+                name=DEFAULT_BOARD_NAME, visibility=Visibility.PUBLIC, is_default=True
+            )
+    except IntegrityError:
+        # Another request made it first (board_one_default).
+        return Board.objects.get(is_default=True)

@@ -1,0 +1,83 @@
+"""Boards and who may use them: a board's members each have a role (viewer, editor, owner).
+
+Who may read or change what is decided in boards.access, from these rows and nowhere else.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+BOARD_NAME_MAX_LENGTH = 100
+DEFAULT_BOARD_NAME = "Main"
+
+
+class Visibility(models.TextChoices):
+    # Readable without login while settings.PUBLIC_READ is true, as the original's one board was.
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
+    OWNER = "owner", "Owner"
+
+
+# What each role may do includes everything the roles before it may do (boards.access.has_role).
+ROLE_ORDER = [Role.VIEWER, Role.EDITOR, Role.OWNER]
+
+
+def validate_board_name(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not value.strip():
+        raise ValidationError("A board needs a name.")
+
+
+class Board(models.Model):
+    name = models.CharField(
+        max_length=BOARD_NAME_MAX_LENGTH,
+        validators=[validate_board_name, MaxLengthValidator(BOARD_NAME_MAX_LENGTH)],
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    # The board that requests naming no board act on (every call of the original's clients).
+    is_default = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="board_one_default"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="board_visibility_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["board_id", "id"]
+        constraints = [
+            # Also the index of "the boards this user belongs to" (boards.access.readable_boards).
+            models.UniqueConstraint(fields=["user", "board"], name="membership_one_per_board"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) on {self.board}"
