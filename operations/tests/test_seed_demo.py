@@ -162,7 +162,7 @@ def test_reminders_and_unread_notifications_are_part_of_the_demo():
 
 def demo_rows() -> tuple[list, list]:
     tasks = list(
-        Task.objects.order_by("id").values_list(
+        Task.objects.order_by("id", "assignees__username").values_list(
             "board__name", "name", "status", "interval_minutes", "assignees__username"
         )
     )
