@@ -109,6 +109,15 @@ def test_people_keep_their_password_but_not_groups_or_permissions(tmp_path):
     assert get_user_model().objects.get(username="ann").check_password("ann-password-1")
 
 
+def test_people_the_model_would_not_validate_still_import(tmp_path):
+    # create_user (the shell, scripts) checks no email address.
+    get_user_model().objects.create_user("root", email="root@server")
+    document = export()
+    empty_database()
+    import_file(tmp_path, document)
+    assert get_user_model().objects.get().email == "root@server"
+
+
 def test_assignees_history_and_inboxes_come_back_on_their_board(tmp_path):
     people = people_on_boards()
     document = export()
