@@ -20,14 +20,14 @@ between rows and ids that scripts remember stay valid.
 
 A freshly migrated database is not quite empty: boards 0002 makes the default board "Main", and the
 first request with the static API_AUTH_TOKEN makes its service account. Both count as empty while
-nothing else is there (no other board or user, nothing on the board): the import removes them, in its
-transaction, and the export's own rows take their place.
+nothing else is there (no other board or user, nothing on the board): the import removes them, in
+its transaction, and the export's own rows take their place.
 
 An export written before boards existed (tasks and notifications without a `board` field, no boards
-in it) still imports: its tasks and notifications go onto a default board "Main" (public) made for
-them, as the migration did with the rows it found. Such an export has no people, so nobody is a
-member of that board yet and its notifications are in nobody's inbox (superusers see every board;
-add members in the board's settings).
+in it) still imports: its tasks and notifications go onto the default board "Main" (public) that
+migrate made, or one made for them, as the migration did with the rows it found. Such an export has
+no people, so nobody is a member of that board yet and its notifications are in nobody's inbox
+(superusers see every board; add members in the board's settings).
 """
 
 from collections import Counter
@@ -177,8 +177,9 @@ def _leftovers(counts: dict[type[models.Model], int]) -> list[models.Model]:
     return found
 
 
-def _clear_unless_rows(models_: list[type[models.Model]]) -> None:
-    """Refuse a database that has rows, except the leftovers of a fresh migrate, which go."""
+def _clear_unless_rows(models_: list[type[models.Model]], *, keep_default_board: bool) -> None:
+    """Refuse a database that has rows, except the leftovers of a fresh migrate, which go (the
+    default board stays for an export without boards, whose rows go onto it)."""
     counts = {model: model._base_manager.count() for model in models_}
     leftovers = _leftovers(counts)
     for row in leftovers:
@@ -190,7 +191,8 @@ def _clear_unless_rows(models_: list[type[models.Model]]) -> None:
             "(freshly migrated: its default board and the static token's account do not count)"
         )
     for row in leftovers:
-        row.delete()
+        if not (keep_default_board and isinstance(row, Board)):
+            row.delete()
 
 
 def _on_a_board(models_: list[type[models.Model]]) -> set[str]:
@@ -204,10 +206,8 @@ def _on_a_board(models_: list[type[models.Model]]) -> set[str]:
 
 
 def _onto_default_board(document: list[dict], models_: list[type[models.Model]]) -> list[dict]:
-    """An export from before boards (no boards, rows without `board`): those rows go onto a
-    default board made for them, as the migration did (boards 0002, tasks 0005)."""
-    if any(row["model"] == "boards.board" for row in document):
-        return document
+    """An export from before boards (no boards, rows without `board`): those rows go onto the
+    default board (made for them if the database has none), as the migration did."""
     labels = _on_a_board(models_)
     if not any(row["model"] in labels and "board" not in row["fields"] for row in document):
         return document
@@ -265,8 +265,10 @@ def import_data(*, document: Any) -> Counter:
             )
         if not isinstance(row.get("fields"), dict):
             raise ImportRefused(f'object {index}: "fields" must be an object')
-    _clear_unless_rows(models_)
-    document = _onto_default_board(document, models_)
+    carries_boards = any(row["model"] == "boards.board" for row in document)
+    _clear_unless_rows(models_, keep_default_board=not carries_boards)
+    if not carries_boards:
+        document = _onto_default_board(document, models_)
 
     counts = Counter()
     try:

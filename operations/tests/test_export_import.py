@@ -236,18 +236,26 @@ OLD_EXPORT = [
 ]
 
 
-def test_an_export_from_before_boards_imports_onto_a_default_board(tmp_path):
+def test_an_export_from_before_boards_imports_onto_the_default_board(tmp_path):
     empty_database()
-    default_board()  # a freshly migrated database
+    main = default_board()  # as migrate leaves it
     assert "2 tasks and 2 notifications" in import_file(tmp_path, OLD_EXPORT)
     board = Board.objects.get()
-    assert (board.name, board.visibility, board.is_default) == ("Main", Visibility.PUBLIC, True)
+    assert board == main
     assert set(Task.objects.values_list("pk", "board")) == {(4, board.pk), (7, board.pk)}
     assert set(Notification.objects.values_list("pk", "board", "is_read")) == {
         (3, board.pk, True),
         (5, board.pk, False),
     }
     assert not Membership.objects.exists() and not InboxEntry.objects.exists()
+
+
+def test_an_export_from_before_boards_gets_a_default_board_made_for_it(tmp_path):
+    empty_database()
+    import_file(tmp_path, OLD_EXPORT)
+    board = Board.objects.get()
+    assert (board.name, board.visibility, board.is_default) == ("Main", Visibility.PUBLIC, True)
+    assert set(Task.objects.values_list("board", flat=True)) == {board.pk}
 
 
 def test_a_task_without_a_board_in_an_export_with_boards_imports_nothing(tmp_path, make_task):
