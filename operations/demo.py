@@ -279,18 +279,23 @@ def seed_demo(
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     people, people_created = _demo_people(password)
     boards = _demo_boards(people)
+    # Owners and editors, as tasks.services would accept them (an existing account may be inactive).
     assignable = [
-        [people[username] for username, role in demo.members.items() if role != Role.VIEWER]
-        for demo in DEMO_BOARDS
+        [
+            people[username]
+            for username, role in board.members.items()
+            if role != Role.VIEWER and people[username].is_active
+        ]
+        for board in DEMO_BOARDS
     ]
-    demo = [_demo_task(rng, now, boards, assignable) for _ in range(count)]
+    planned = [_demo_task(rng, now, boards, assignable) for _ in range(count)]
     # Drawn after the tasks, so that the tasks of a seed do not depend on who else is a member.
     inbox_rng = random.Random(rng.random())  # noqa: S311
     # One call per column for the whole run: each column's new cards go after its last card, in
     # creation order.
     for board in boards:
         for status in TaskStatus.values:
-            column = [task for task, _ in demo if task.board is board and task.status == status]
+            column = [task for task, _ in planned if task.board is board and task.status == status]
             for task, rank in zip(
                 column, column_end_ranks(board.pk, status, len(column)), strict=True
             ):
@@ -299,7 +304,7 @@ def seed_demo(
     assigned_through = Task.assignees.through
     notifications_written = entries_written = 0
     for start in range(0, count, batch_size):
-        batch = demo[start : start + batch_size]
+        batch = planned[start : start + batch_size]
         tasks = Task.objects.bulk_create([task for task, _ in batch])
         assigned_through.objects.bulk_create(
             [
