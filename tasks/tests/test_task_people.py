@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from boards.access import default_board
 from boards.models import Board, Membership, Role, Visibility
 from tasks.models import Task, TaskChange, TaskChangeKind
-from tasks.services import task_create, task_update
+from tasks.services import task_create
 
 pytestmark = pytest.mark.django_db
 
