@@ -100,7 +100,8 @@ def test_list_filters_by_board_and_shows_only_readable_boards(anon_client, priva
     public = task_create(name="On Main")
     task_create(name="Secret", board=private_board)
     assert [task["id"] for task in anon_client.get("/tasks/").json()] == [public.pk]
-    assert anon_client.get(f"/tasks/?board={private_board.pk}").json() == []
+    response = anon_client.get(f"/tasks/?board={private_board.pk}")
+    assert (response.status_code, response.json()) == (404, {"detail": "Board not found"})
 
 
 @pytest.mark.parametrize("method", ["get", "patch", "put", "delete"])
