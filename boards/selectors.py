@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 
 from boards.access import readable_boards
 from boards.models import Board, Membership
@@ -20,8 +21,9 @@ def boards_for(actor) -> QuerySet[Board]:
 
 
 def _bot_relation() -> list[str]:
-    # A bot is a user with an accounts.Bot row (`user.bot`); read along, when that model exists.
-    return ["user__bot"] if hasattr(get_user_model(), "bot") else []
+    # A bot is a user with an accounts.Bot row (`user.bot`, one to one); read along when it exists.
+    descriptor = getattr(get_user_model(), "bot", None)
+    return ["user__bot"] if isinstance(descriptor, ReverseOneToOneDescriptor) else []
 
 
 def board_members(board: Board) -> QuerySet[Membership]:

@@ -357,3 +357,11 @@ def test_the_schema_documents_the_board_endpoints_and_their_auth(anon_client):
             operation = paths[path][method]
             assert operation["summary"]
             assert ({} in operation["security"]) == (method == "get")  # reads are public
+
+
+@pytest.mark.parametrize("path", ["/boards/", "/boards/{id}", "/boards/{id}/members/"])
+def test_the_browsable_api_renders_the_board_endpoints(client, staff_user, board, path):
+    client.force_login(staff_user)
+    response = client.get(path.format(id=board.pk), HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "text/html" in response["Content-Type"]
