@@ -33,7 +33,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound(message)
     elif isinstance(exc, DjangoValidationError):
         # A rule the services or the model enforce (full_clean) is the client's mistake: 400, not 500.
-        exc = exceptions.ValidationError(as_serializer_error(exc))
+        # One about no field in particular reads {"detail": "..."}, not {"non_field_errors": [...]}.
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError(as_serializer_error(exc))
+        else:
+            exc = exceptions.ValidationError({"detail": " ".join(exc.messages)})
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         # The original's wording, whether the header was missing, malformed or wrong.
         exc.detail = INVALID_CREDENTIALS
