@@ -219,11 +219,15 @@ def _one_place(before: int | None, after: int | None, position: int | None) -> N
 def _board_members(board_id: int, usernames: list[str]) -> list:
     """The users named, each a member of the board (any role); a 400 naming those who are not."""
     wanted = list(dict.fromkeys(name.strip() for name in usernames))
+    # Locked until commit: a member being removed meanwhile (boards.services.member_remove, which
+    # then unassigns them) waits for this assignment, so nobody stays assigned who is no member.
     members = {
         membership.user.get_username(): membership.user
         for membership in Membership.objects.filter(
             board_id=board_id, user__username__in=wanted, user__is_active=True
-        ).select_related("user")
+        )
+        .select_related("user")
+        .select_for_update(of=("self",))
     }
     missing = [name for name in wanted if name not in members]
     if missing:

@@ -6,6 +6,7 @@ Every message says what to do about it; nothing a client sends becomes a 500.
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -19,6 +20,15 @@ INVALID_CREDENTIALS = "Invalid or missing token"
 class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_code = "request_too_large"
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = (
+        "The change clashed with a concurrent one (something it refers to was changed or deleted "
+        "meanwhile, say its board): read it again and retry."
+    )
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -38,6 +48,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             exc = exceptions.ValidationError(as_serializer_error(exc))
         else:
             exc = exceptions.ValidationError({"detail": " ".join(exc.messages)})
+    elif isinstance(exc, IntegrityError):
+        # A constraint the database checks at commit (a foreign key to a board deleted by a
+        # concurrent request): the client raced someone, not a server fault.
+        exc = Conflict()
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         # The original's wording, whether the header was missing, malformed or wrong.
         exc.detail = INVALID_CREDENTIALS
