@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from boards.access import default_board
 from boards.models import Board, Membership, Role, Visibility
+from boards.services import board_create
 from notifications.models import InboxEntry, Notification, NotificationType
 from notifications.services import completion_message, recipients_by_task, reminder_message
 from tasks.models import Task, TaskChange, TaskChangeKind, TaskStatus
@@ -159,7 +160,11 @@ def _demo_boards(people: dict[str, object]) -> list[Board]:
             board = default_board()
         else:
             board = Board.objects.filter(name=demo.name, is_default=False).order_by("id").first()
-            board = board or Board.objects.create(name=demo.name, visibility=demo.visibility)
+            if board is None:
+                owner = next(name for name, role in demo.members.items() if role == Role.OWNER)
+                board = board_create(
+                    name=demo.name, visibility=demo.visibility, actor=people[owner]
+                )
         boards.append(board)
     Membership.objects.bulk_create(
         [
