@@ -26,7 +26,7 @@ _ROLE_ALLOWS = {
 
 
 def acts_as_service(actor) -> bool:
-    """The static API_AUTH_TOKEN's account (tracker.api.authentication marks it per request)."""
+    """The static API_AUTH_TOKEN's account (accounts.authentication marks it per request)."""
     return getattr(actor, "acts_as_service", False)
 
 
