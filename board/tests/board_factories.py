@@ -4,19 +4,29 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from boards.access import default_board
+from boards.models import Board
 from tasks import ranks
 from tasks.models import Task, TaskStatus
 
 
-def bulk_tasks(count: int, statuses: tuple[str, ...] = tuple(TaskStatus.values)) -> list[Task]:
-    """`count` tasks spread over `statuses` in turn, each column in the order of creation."""
+def bulk_tasks(
+    count: int,
+    statuses: tuple[str, ...] = tuple(TaskStatus.values),
+    *,
+    board: Board | None = None,
+) -> list[Task]:
+    """`count` tasks on `board` (default: the default board) spread over `statuses` in turn, each
+    column in the order of creation."""
     now = timezone.now()
+    board = board or default_board()
     column_ranks = {status: iter(ranks.spread(count)) for status in statuses}
     rows = []
     for number in range(count):
         status = statuses[number % len(statuses)]
         rows.append(
             Task(
+                board=board,
                 name=f"Task {number}",
                 description=f"Description of task {number}",
                 status=status,
