@@ -4,6 +4,8 @@
 /boards/{id}/bots/: a board's bots, for its owners. A token's text is in the create answer only.
 """
 
+from functools import cached_property
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -25,7 +27,7 @@ from accounts.serializers import (
 )
 from accounts.services import bot_create, bot_remove, token_create, token_revoke
 from boards.access import acts_as_service, readable_board_or_404, require_role
-from boards.models import Board, Role
+from boards.models import Board, Membership, Role
 from tracker.api.views import ObjectByIdMixin
 
 _NEEDS_OWNER = (
@@ -71,6 +73,10 @@ class TokenViewSet(
 
     def get_queryset(self) -> QuerySet[ApiToken]:
         return tokens_of(self.request.user)
+
+    def get_serializer_class(self) -> type:
+        # The browsable API's form shows what a POST takes.
+        return TokenCreateSerializer if self.action == "create" else ApiTokenSerializer
 
     def create(self, request: Request) -> Response:
         if is_bot(request.user):
@@ -133,17 +139,23 @@ class BotViewSet(viewsets.GenericViewSet):
     lookup_field = "name"
     lookup_value_regex = r"[^/]+"
 
+    def get_serializer_class(self) -> type:
+        return BotCreateSerializer if self.action == "create" else BotSerializer
+
+    @cached_property
     def owned_board(self) -> Board:
         board = readable_board_or_404(self.request.user, self.kwargs["id"])
         require_role(self.request.user, board, Role.OWNER)
         return board
 
+    def get_queryset(self) -> QuerySet[Membership]:
+        return bots_on_board(self.owned_board)
+
     def list(self, request: Request, id: str) -> Response:  # noqa: A002 (the URL's name)
-        bots = bots_on_board(self.owned_board())
-        return Response(BotSerializer(bots, many=True).data)
+        return Response(BotSerializer(self.get_queryset(), many=True).data)
 
     def create(self, request: Request, id: str) -> Response:  # noqa: A002
-        board = self.owned_board()
+        board = self.owned_board
         serializer = BotCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         bot, token = bot_create(
@@ -159,7 +171,7 @@ class BotViewSet(viewsets.GenericViewSet):
         return Response(BotCreatedSerializer(answer).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, id: str, name: str) -> Response:  # noqa: A002
-        board = self.owned_board()
+        board = self.owned_board
         try:
             bot_remove(board=board, name=name)
         except Bot.DoesNotExist:

@@ -262,3 +262,10 @@ def test_a_viewer_bot_reads_but_gets_403_writing(board, make_bot):
     task.refresh_from_db()
     assert task.name == "A's task"
     assert Task.objects.count() == 1
+
+
+def test_the_browsable_api_page_renders(owner_client, board, make_bot):
+    make_bot(board)
+    response = owner_client.get(f"/boards/{board.pk}/bots/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "ci-bot" in response.content.decode()

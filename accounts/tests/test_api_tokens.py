@@ -124,3 +124,10 @@ def test_the_static_token_cannot_make_tokens(token_client):
     response = token_client.post("/tokens/", {"name": "more"})
     assert response.status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_the_browsable_api_page_renders(alice_client, user):
+    token_create(user=user, name="script")
+    response = alice_client.get("/tokens/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "expires_in_days" in response.content.decode()

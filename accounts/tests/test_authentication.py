@@ -8,7 +8,9 @@ from django.db import connection
 from django.utils import timezone
 from knox.crypto import hash_token
 
+from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
+from accounts.selectors import is_bot
 from accounts.services import token_create, token_revoke
 from accounts.tests.conftest import bearer, client_with
 
@@ -50,8 +52,6 @@ def test_writes_are_recorded_as_the_tokens_owner(user):
 
 
 def test_request_auth_is_the_token(user, rf):
-    from accounts.authentication import ApiTokenAuthentication
-
     api_token, token = token_create(user=user, name="script")
     request = rf.get("/tasks/", HTTP_AUTHORIZATION=f"Token {token}")
     assert ApiTokenAuthentication().authenticate(request) == (user, api_token)
@@ -147,3 +147,11 @@ def test_a_deactivated_users_token_is_refused(user):
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert_rejected(bearer(token).post("/tasks/", NEW_TASK))
+
+
+def test_whether_the_caller_is_a_bot_comes_with_the_token(user, rf, django_assert_num_queries):
+    _, token = token_create(user=user, name="script")
+    request = rf.get("/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    authenticated, _ = ApiTokenAuthentication().authenticate(request)
+    with django_assert_num_queries(0):
+        assert is_bot(authenticated) is False
