@@ -156,6 +156,9 @@ class BotViewSet(viewsets.GenericViewSet):
 
     def create(self, request: Request, id: str) -> Response:  # noqa: A002
         board = self.owned_board
+        if is_bot(request.user):
+            # A bot may own a board it made (POST /boards/), but never mints tokens.
+            raise PermissionDenied("Bots cannot make bots: a person who owns the board can.")
         serializer = BotCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         bot, token = bot_create(
@@ -173,7 +176,7 @@ class BotViewSet(viewsets.GenericViewSet):
     def destroy(self, request: Request, id: str, name: str) -> Response:  # noqa: A002
         board = self.owned_board
         try:
-            bot_remove(board=board, name=name)
+            bot_remove(board=board, name=name, actor=request.user)
         except Bot.DoesNotExist:
             raise NotFound("Bot not found") from None
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import SERVICE_ACCOUNT_USERNAME, TOKEN_NAME_MAX_LENGTH, ApiToken, Bot
 from boards.models import Board, Membership, Role
+from boards.services import member_add, member_remove, member_update
 
 # How stale `last_used_at` may be: a token used all day writes once a minute, not per request.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -148,16 +149,16 @@ def bot_create(
     _check_bot_role(role)
     _check_expires_in(expires_in)
     user = _new_bot_user(name=name, actor=actor)
-    Membership.objects.create(board=board, user=user, role=role)
+    member_add(board=board, username=user.get_username(), role=role)
     _, token = token_create(user=user, name=BOT_TOKEN_NAME, expires_in=expires_in)
     return user, token
 
 
 @transaction.atomic
 def bot_join(*, board: Board, name: str, role: str | None = None, actor=None):
-    """The bot named `name` as a member of `board`: made when missing (without a token), added to
-    the board, or given `role` there. With no role a new member is an editor and an existing one
-    keeps theirs. A person of that name is an error: they are no bot."""
+    """The bot named `name` as a member of `board` (boards.services): made when missing (without a
+    token), added to the board, or given `role` there. With no role a new member is an editor and
+    an existing one keeps theirs. A person of that name is an error: they are no bot."""
     if role is not None:
         _check_bot_role(role)
     users = get_user_model()
@@ -166,24 +167,24 @@ def bot_join(*, board: Board, name: str, role: str | None = None, actor=None):
         user = _new_bot_user(name=_clean_bot_name(name), actor=actor)
     elif not Bot.objects.select_for_update().filter(user=user).exists():
         raise ValidationError({"name": [f"{name!r} is a person, not a bot."]})
-    membership = Membership.objects.select_for_update().filter(board=board, user=user).first()
-    if membership is None:
-        Membership.objects.create(board=board, user=user, role=role or Role.EDITOR)
-    elif role is not None and membership.role != role:
-        membership.role = role
-        membership.save(update_fields=["role"])
+    username = user.get_username()
+    if not Membership.objects.filter(board=board, user=user).exists():
+        member_add(board=board, username=username, role=role or Role.EDITOR)
+    elif role is not None:
+        member_update(board=board, username=username, role=role)
     return user
 
 
 @transaction.atomic
-def bot_remove(*, board: Board, name: str) -> None:
-    """Take the bot off `board` and revoke all its tokens; a bot left on no board is deleted (its
-    tasks and history keep their rows, without it). Bot.DoesNotExist when `board` has no such bot."""
+def bot_remove(*, board: Board, name: str, actor=None) -> None:
+    """Take the bot off `board` (and so off its tasks, boards.services.member_remove) and revoke all
+    its tokens; a bot left on no board is deleted (its tasks and history keep their rows, without
+    it). Bot.DoesNotExist when `board` has no such bot."""
     # The bot's row locked first: two boards removing it at once cannot both leave it behind.
     bot = Bot.objects.select_for_update().get(
         user__username=name, user__board_memberships__board=board
     )
-    Membership.objects.filter(board=board, user_id=bot.user_id).delete()
+    member_remove(board=board, username=name, actor=actor)
     ApiToken.objects.filter(user_id=bot.user_id).delete()
     if not Membership.objects.filter(user_id=bot.user_id).exists():
         get_user_model().objects.filter(pk=bot.user_id).delete()

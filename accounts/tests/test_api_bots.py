@@ -132,6 +132,19 @@ def test_a_bot_on_another_board_too_is_only_taken_off_this_one(
     assert not ApiToken.objects.filter(user=bot).exists()
 
 
+def test_a_bot_taken_off_one_board_is_unassigned_from_its_tasks_only(
+    owner_client, board, make_board, make_bot
+):
+    bot, _ = make_bot(board)
+    other = make_board("Other")
+    Membership.objects.create(board=other, user=bot, role=Role.EDITOR)
+    here = task_create(name="Here", board=board, assignees=["ci-bot"])
+    there = task_create(name="There", board=other, assignees=["ci-bot"])
+    owner_client.delete(f"/boards/{board.pk}/bots/ci-bot")
+    assert list(here.assignees.all()) == []
+    assert list(there.assignees.all()) == [bot]
+
+
 def test_a_bots_tasks_keep_their_rows_when_it_goes(owner_client, board, make_bot):
     _, token = make_bot(board)
     task_id = bearer(token).post("/tasks/", {"name": "From CI", "board": board.pk}).json()["id"]
@@ -198,6 +211,17 @@ def test_the_static_token_is_an_editor_so_gets_403(token_client, board):
     assert not Bot.objects.exists()
 
 
+def test_a_bot_owning_a_board_it_made_still_cannot_make_bots(board, make_bot):
+    _, token = make_bot(board)
+    client = bearer(token)
+    made = client.post("/boards/", {"name": "The bot's own"}).json()
+    assert made["role"] == "owner"
+    response = client.post(f"/boards/{made['id']}/bots/", {"name": "minion", "role": "editor"})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Bots cannot make bots: a person who owns the board can."}
+    assert list(Bot.objects.values_list("user__username", flat=True)) == ["ci-bot"]
+
+
 def test_a_superuser_may_manage_any_boards_bots(staff_user, board):
     client = APIClient()
     client.force_login(staff_user)
@@ -235,8 +259,11 @@ def test_a_bot_of_one_board_gets_404_for_another_boards_task(two_boards):
 
 def test_a_bot_of_one_board_gets_404_for_another_board(two_boards):
     _, other, _, client = two_boards
+    assert client.get(f"/boards/{other.pk}").status_code == 404
+    assert client.get(f"/boards/{other.pk}/members/").status_code == 404
+    assert other.pk not in [listed["id"] for listed in client.get("/boards/").json()]
     assert client.get(f"/boards/{other.pk}/bots/").status_code == 404
-    assert client.get(f"/tasks/?board={other.pk}").json() == []
+    assert client.get(f"/tasks/?board={other.pk}").status_code == 404
     response = client.post("/tasks/", {"name": "Intruder", "board": other.pk})
     # The answer for a board that does not exist: nothing tells that B does.
     assert response.status_code == 400
