@@ -296,3 +296,11 @@ def test_the_browsable_api_page_renders(owner_client, board, make_bot):
     response = owner_client.get(f"/boards/{board.pk}/bots/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "ci-bot" in response.content.decode()
+
+
+def test_the_board_members_list_marks_the_bot(owner_client, board, make_bot):
+    make_bot(board)
+    members = {
+        m["username"]: m["is_bot"] for m in owner_client.get(f"/boards/{board.pk}/members/").json()
+    }
+    assert members == {"ci-bot": True, "olive": False}
