@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import ApiToken, Bot
-from accounts.selectors import bots_on_board, is_bot, tokens_of
+from accounts.selectors import bots_on_board, tokens_of
 from accounts.serializers import (
     ApiTokenSerializer,
     BotCreatedSerializer,
@@ -26,7 +26,7 @@ from accounts.serializers import (
     expires_in,
 )
 from accounts.services import bot_create, bot_remove, token_create, token_revoke
-from boards.access import acts_as_service, readable_board_or_404, require_role
+from boards.access import acts_as_service, is_bot, readable_board_or_404, require_role
 from boards.models import Board, Membership, Role
 from tracker.api.views import ObjectByIdMixin
 

@@ -9,11 +9,6 @@ from boards.models import Board, Membership
 _TOKENS = "user__auth_token_set"
 
 
-def is_bot(user) -> bool:
-    # Free after token authentication, which loads `user.bot` with the token.
-    return user is not None and hasattr(user, "bot")
-
-
 def tokens_of(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("id")
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken, Bot
 from accounts.services import token_create
 from accounts.tests.conftest import bearer
-from boards.models import Membership, Role
+from boards.models import Board, Membership, Role
 from tasks.models import Task
 from tasks.services import task_create
 
@@ -211,12 +211,18 @@ def test_the_static_token_is_an_editor_so_gets_403(token_client, board):
     assert not Bot.objects.exists()
 
 
-def test_a_bot_owning_a_board_it_made_still_cannot_make_bots(board, make_bot):
+def test_a_bot_cannot_make_a_board(board, make_bot):
     _, token = make_bot(board)
-    client = bearer(token)
-    made = client.post("/boards/", {"name": "The bot's own"}).json()
-    assert made["role"] == "owner"
-    response = client.post(f"/boards/{made['id']}/bots/", {"name": "minion", "role": "editor"})
+    response = bearer(token).post("/boards/", {"name": "The bot's own"})
+    assert response.status_code == 403
+    assert "Bots cannot make boards" in response.json()["detail"]
+    assert not Board.objects.filter(name="The bot's own").exists()
+
+
+def test_a_bot_made_owner_still_cannot_make_bots(board, make_bot):
+    bot, token = make_bot(board)
+    Membership.objects.filter(user=bot).update(role=Role.OWNER)
+    response = bearer(token).post(f"/boards/{board.pk}/bots/", {"name": "minion", "role": "editor"})
     assert response.status_code == 403
     assert response.json() == {"detail": "Bots cannot make bots: a person who owns the board can."}
     assert list(Bot.objects.values_list("user__username", flat=True)) == ["ci-bot"]

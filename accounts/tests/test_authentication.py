@@ -10,9 +10,9 @@ from knox.crypto import hash_token
 
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
-from accounts.selectors import is_bot
 from accounts.services import token_create, token_revoke
 from accounts.tests.conftest import bearer, client_with
+from boards.access import is_bot
 
 pytestmark = pytest.mark.django_db
 

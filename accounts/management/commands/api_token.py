@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.selectors import is_bot, tokens_of
+from accounts.selectors import tokens_of
 from accounts.services import BOT_ROLES, CLI_TOKEN_NAME, bot_join, token_create, token_rotate
+from boards.access import is_bot
 from boards.models import Board
 
 _DURATION = re.compile(r"^(\d{1,6})([dh])$")
