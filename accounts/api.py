@@ -81,8 +81,8 @@ class TokenViewSet(
     def create(self, request: Request) -> Response:
         if is_bot(request.user):
             raise PermissionDenied(
-                "Bots cannot make tokens: an owner of its board makes them "
-                "(POST /boards/{id}/bots/ or manage.py api_token --bot)."
+                "Bots cannot make tokens: a bot gets its first one when an owner of its board makes "
+                "it (POST /boards/{id}/bots/), others from the server: manage.py api_token --bot."
             )
         if acts_as_service(request.user):
             raise PermissionDenied(
