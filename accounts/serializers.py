@@ -5,7 +5,7 @@ from datetime import timedelta
 from rest_framework import serializers
 
 from accounts.models import TOKEN_NAME_MAX_LENGTH, ApiToken
-from accounts.services import BOT_NAME_MAX_LENGTH, BOT_ROLES
+from accounts.services import BOT_NAME_MAX_LENGTH, BOT_ROLE_VALUES, BOT_ROLES
 
 # Past this a date would overflow; no token needs to live longer than a century.
 MAX_EXPIRES_IN_DAYS = 36500
@@ -76,7 +76,7 @@ class BotCreateSerializer(serializers.Serializer):
         help_text="The bot's username: letters, digits and @.+-_ , free among all users.",
     )
     role = serializers.ChoiceField(
-        choices=[str(role) for role in BOT_ROLES],
+        choices=BOT_ROLE_VALUES,
         error_messages={
             "invalid_choice": f'"{{input}}" is not a bot\'s role: {" or ".join(BOT_ROLES)}.'
         },

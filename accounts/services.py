@@ -27,6 +27,7 @@ BOT_TOKEN_NAME = "bot"  # noqa: S105
 # Bots read or edit; owning a board (members, bots and their tokens) stays with people, so a bot's
 # token can never mint another one.
 BOT_ROLES = (Role.VIEWER, Role.EDITOR)
+BOT_ROLE_VALUES = [role.value for role in BOT_ROLES]
 BOT_NAME_MAX_LENGTH = 150
 
 

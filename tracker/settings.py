@@ -321,6 +321,11 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two sets of choices share the field name "role": a member's (any role) and a bot's.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "boards.models.Role.values",
+        "BotRoleEnum": "accounts.services.BOT_ROLE_VALUES",
+    },
 }
 
 # --- Content-Security-Policy --------------------------------------------------------------------
