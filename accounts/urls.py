@@ -1,7 +1,16 @@
-"""Login, logout and password pages (Django's own views) that the board links to."""
+"""Login, logout and password pages (Django's own views) that the board links to; the API's
+tokens (/tokens/) and bots (/boards/{id}/bots/)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import BotViewSet, TokenViewSet
+
+router = SimpleRouter()
+# With and without the trailing slash, as every API path (see tasks.urls).
+router.trailing_slash = "/?"
+router.register("tokens", TokenViewSet, basename="token")
 
 urlpatterns = [
     path(
@@ -21,4 +30,15 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    re_path(
+        r"^boards/(?P<id>[^/]+)/bots/?$",
+        BotViewSet.as_view({"get": "list", "post": "create"}),
+        name="board-bots",
+    ),
+    re_path(
+        r"^boards/(?P<id>[^/]+)/bots/(?P<name>[^/]+?)/?$",
+        BotViewSet.as_view({"delete": "destroy"}),
+        name="board-bot",
+    ),
+    *router.urls,
 ]

@@ -51,7 +51,7 @@ import json, sys
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from accounts.services import token_create
 from tasks.services import task_create
 
 clients, reminder_tasks, other_tasks, short = (float(a) for a in sys.argv[1:])
@@ -60,7 +60,7 @@ for n in range(int(clients)):
     user = get_user_model()(username=f"bench-{n}")
     user.set_unusable_password()
     user.save()
-    tokens.append(Token.objects.create(user=user).key)
+    tokens.append(token_create(user=user, name="bench")[1])
 for n in range(int(reminder_tasks)):
     task_create(name=f"Reminder task {n}", status="in_progress", interval_minutes=short)
 for n in range(int(other_tasks)):

@@ -26,8 +26,22 @@ _ROLE_ALLOWS = {
 
 
 def acts_as_service(actor) -> bool:
-    """The static API_AUTH_TOKEN's account (tracker.api.authentication marks it per request)."""
+    """The static API_AUTH_TOKEN's account (accounts.authentication marks it per request)."""
     return getattr(actor, "acts_as_service", False)
+
+
+def is_bot(actor) -> bool:
+    """A bot: a user with an accounts.Bot row (`user.bot`, loaded with its token by
+    accounts.authentication, so asking costs no query there)."""
+    return actor is not None and getattr(actor, "bot", None) is not None
+
+
+def require_may_create_boards(actor) -> None:
+    """Bots work on the boards they were given: they make none (and so never own one they made)."""
+    if is_bot(actor):
+        raise PermissionDenied(
+            "Bots cannot make boards: a person makes the board and adds the bot as a member."
+        )
 
 
 def sees_every_board(actor) -> bool:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from boards.access import require_may_create_boards
 from boards.models import Board, Membership, Role, Visibility
 from boards.signals import member_removed
 from tracker import events
@@ -36,7 +37,8 @@ def _published(board_id: int, kind: str = "board.updated") -> None:
 
 @transaction.atomic
 def board_create(*, name: str, visibility: str = Visibility.PRIVATE, actor) -> Board:
-    """A new board, owned by `actor` (a person, a bot or the service account)."""
+    """A new board, owned by `actor` (a person or the service account; not a bot)."""
+    require_may_create_boards(actor)
     board = Board(name=name.strip(), visibility=visibility)
     _clean(board)
     board.save()

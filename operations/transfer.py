@@ -46,10 +46,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
+from accounts.models import SERVICE_ACCOUNT_USERNAME
 from boards.access import default_board
 from boards.models import Board
 from tracker import events
-from tracker.api.authentication import SERVICE_ACCOUNT_USERNAME
 
 # What an export carries, in this order: a model ("app.Model") or every model of an app ("app", in
 # the order the app defines them, so models added to it later are carried too). Rows come after

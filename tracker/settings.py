@@ -74,7 +74,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens, hashed (accounts.ApiToken, KNOX_TOKEN_MODEL below).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_rq",
@@ -271,8 +272,8 @@ HEALTH_REPORTS = {
 # Django REST framework (tasks.api, notifications.api) with the shared plumbing in tracker.api.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "tracker.api.authentication.StaticTokenAuthentication",
-        "tracker.api.authentication.UserTokenAuthentication",
+        "accounts.authentication.StaticTokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.PublicReadAuthenticatedWrite"],
@@ -287,12 +288,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens of people and bots (django-rest-knox, accounts.authentication): stored as a SHA-512
+# digest, found by their first characters. Each token's own expiry is set when it is made
+# (accounts.services.token_create), so knox's default time to live is off.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Bearer"}
+# knox's own migrations would create its default token table even though accounts.ApiToken replaces
+# it (they do not mark the model swappable): with none, no unused table is made.
+MIGRATION_MODULES = {"knox": None}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Status Tracker API",
     "DESCRIPTION": (
         "Tasks and notifications for people and scripts. Reads are public unless PUBLIC_READ is "
-        "false; writes need `Authorization: Bearer <token>` (the server's API_AUTH_TOKEN or a "
-        "person's own token) or a logged-in session with a CSRF token. Every path works with and "
+        "false; writes need `Authorization: Bearer <token>` (the server's API_AUTH_TOKEN, or a "
+        "person's or a bot's own token) or a logged-in session with a CSRF token. Every path works with and "
         "without its trailing slash."
     ),
     "VERSION": "1.0.0",
@@ -312,6 +321,11 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two sets of choices share the field name "role": a member's (any role) and a bot's.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "boards.models.Role.values",
+        "BotRoleEnum": "accounts.services.BOT_ROLE_VALUES",
+    },
 }
 
 # --- Content-Security-Policy --------------------------------------------------------------------
@@ -389,7 +403,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, except that bots never log in to pages (they use their tokens).
+    "accounts.backends.PeopleBackend",
 ]
 # Proxies in front of the app that append to X-Forwarded-For (1 behind Traefik). The client address
 # is taken that many entries from the right; 0 ignores the header, which a client could forge.

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
+from accounts.authentication import service_account
 from boards.access import default_board, role_on
 from boards.models import Board, Membership, Role
 from boards.services import (
@@ -23,7 +24,6 @@ from boards.tests.cast import board_with_cast, make_people, memberships
 from tasks.models import Task, TaskChange
 from tasks.services import task_create
 from tracker import events
-from tracker.api.authentication import service_account
 
 pytestmark = pytest.mark.django_db
 

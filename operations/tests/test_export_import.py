@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from accounts.authentication import service_account
 from boards.access import default_board
 from boards.models import Board, Membership, Role, Visibility
 from notifications.models import InboxEntry, Notification
@@ -16,7 +17,6 @@ from notifications.services import inbox_entry_mark_read
 from operations.transfer import exported_models
 from tasks.models import Task, TaskChange
 from tasks.services import task_create, task_delete, task_update
-from tracker.api.authentication import service_account
 
 pytestmark = pytest.mark.django_db
 

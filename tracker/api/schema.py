@@ -83,7 +83,7 @@ class TrackerAutoSchema(AutoSchema):
 
 
 class StaticTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.api.authentication.StaticTokenAuthentication"
+    target_class = "accounts.authentication.StaticTokenAuthentication"
     name = "apiToken"
 
     def get_security_definition(self, auto_schema: AutoSchema) -> dict:
@@ -98,7 +98,7 @@ class StaticTokenScheme(OpenApiAuthenticationExtension):
 
 
 class UserTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "tracker.api.authentication.UserTokenAuthentication"
+    target_class = "accounts.authentication.ApiTokenAuthentication"
     name = "userToken"
 
     def get_security_definition(self, auto_schema: AutoSchema) -> dict:
@@ -106,7 +106,8 @@ class UserTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": (
-                "A person's own token, made in the admin or with `manage.py api_token <username>`: "
-                "`Authorization: Bearer <key>` (or `Token <key>`)."
+                "A person's or a bot's own token, made with POST /tokens/, POST /boards/{id}/bots/, "
+                "the admin or `manage.py api_token`: `Authorization: Bearer <token>` (or "
+                "`Token <token>`). Stored hashed; it may expire."
             ),
         }

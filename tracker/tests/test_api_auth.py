@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import token_create, token_revoke
 from notifications.services import notification_create
 from tracker.tests.tables import snapshot
 
@@ -48,13 +48,13 @@ def test_static_token_scheme_is_case_insensitive(settings):
 
 @pytest.mark.parametrize("scheme", ["Bearer", "Token"])
 def test_user_token_is_accepted_under_both_schemes(user, scheme):
-    key = Token.objects.create(user=user).key
+    _, key = token_create(user=user, name="test")
     assert client_with(f"{scheme} {key}").post("/tasks/", NEW_TASK).status_code == 200
 
 
 def test_user_token_works_when_the_static_token_is_disabled(settings, user):
     settings.API_AUTH_TOKEN = ""
-    key = Token.objects.create(user=user).key
+    _, key = token_create(user=user, name="test")
     assert client_with(f"Bearer {key}").post("/tasks/", NEW_TASK).status_code == 200
 
 
@@ -187,14 +187,13 @@ def _empty_bearer_when_token_empty(settings, user) -> APIClient:
 
 
 def _revoked_user_token(settings, user) -> APIClient:
-    token = Token.objects.create(user=user)
-    key = token.key
-    token.delete()
+    token, key = token_create(user=user, name="test")
+    token_revoke(token=token)
     return _bearer(f"Bearer {key}")
 
 
 def _token_of_deactivated_user(settings, user) -> APIClient:
-    key = Token.objects.create(user=user).key
+    _, key = token_create(user=user, name="test")
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
     return _bearer(f"Token {key}")
 
