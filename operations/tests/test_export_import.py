@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from accounts.authentication import service_account
+from accounts.services import bot_create, token_create
 from boards.access import default_board
 from boards.models import Board, Membership, Role, Visibility
 from notifications.models import InboxEntry, Notification
@@ -82,6 +83,8 @@ def people_on_boards() -> dict:
     inbox_entry_mark_read(entry=InboxEntry.objects.filter(user=bob).first())
     gone = task_create(name="Gone", board=ops, status="done", actor=ann)
     task_delete(task=gone, actor=bob)  # history and notification outlive it
+    token_create(user=ann, name="laptop")
+    bot_create(board=ops, name="ops-bot", role=Role.EDITOR, actor=ann)
     return {"ann": ann, "bob": bob, "ops": ops, "task": task}
 
 

@@ -186,11 +186,12 @@ def test_the_same_seed_gives_the_same_boards_people_and_inboxes():
 
 def test_ten_thousand_tasks_are_written_in_bulk(django_assert_num_queries):
     # Never a query per task (that would be over 40,000 with history, notifications and inbox
-    # entries). Setup: 16 (people; boards, made by boards.services; memberships); 9 columns' last
+    # entries). Setup: 18 (people; boards, made by boards.services, each asking first whether its
+    # maker is a bot; memberships); 9 columns' last
     # ranks (and their locks on PostgreSQL); per batch of 1,000 tasks: inserts of tasks,
     # assignees, history, notifications, inbox entries, and recipients_by_task's 2 reads. SQLite
     # caps an insert at 999 values, so there the inserts come in many more pieces.
-    expected = 104 if connection.vendor == "postgresql" else 385
+    expected = 106 if connection.vendor == "postgresql" else 387
     with django_assert_num_queries(expected):
         seed("--tasks", "10000", "--seed", "1", "--no-progress")
     assert Task.objects.count() == 10_000
