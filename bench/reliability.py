@@ -52,6 +52,8 @@ import django
 django.setup()
 from django.contrib.auth import get_user_model
 from accounts.services import token_create
+from boards.access import default_board
+from boards.services import member_add
 from tasks.services import task_create
 
 clients, reminder_tasks, other_tasks, short = (float(a) for a in sys.argv[1:])
@@ -60,6 +62,8 @@ for n in range(int(clients)):
     user = get_user_model()(username=f"bench-{n}")
     user.set_unusable_password()
     user.save()
+    # Editors of the default board, where the bench's requests (naming no board) write.
+    member_add(board=default_board(), username=user.username, role="editor")
     tokens.append(token_create(user=user, name="bench")[1])
 for n in range(int(reminder_tasks)):
     task_create(name=f"Reminder task {n}", status="in_progress", interval_minutes=short)
