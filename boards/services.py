@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from boards.access import require_may_create_boards
+from boards.access import is_bot, require_may_create_boards
 from boards.models import Board, Membership, Role, Visibility
 from boards.signals import member_removed
 from tracker import events
@@ -119,6 +119,14 @@ def _keep_an_owner(membership: Membership, new_role: str | None) -> None:
         )
 
 
+def _no_bot_owner(user, role: str) -> None:
+    """Bots are viewers or editors: an owner could change members, settings and bots."""
+    if role == Role.OWNER and is_bot(user):
+        raise ValidationError(
+            {"role": [f"'{user.get_username()}' is a bot: bots may be viewers or editors only."]}
+        )
+
+
 @transaction.atomic
 def member_add(*, board: Board, username: str, role: str) -> Membership:
     board = _locked_board(board)
@@ -133,6 +141,7 @@ def member_add(*, board: Board, username: str, role: str) -> Membership:
                 ]
             }
         )
+    _no_bot_owner(user, role)
     membership = Membership(board=board, user=user, role=role)
     _clean(membership)
     membership.save()
@@ -148,6 +157,7 @@ def member_update(*, board: Board, username: str, role: str) -> Membership:
     if membership.role == role:
         return membership
     _keep_an_owner(membership, role)
+    _no_bot_owner(membership.user, role)
     membership.role = role
     _clean(membership)
     membership.save(update_fields=["role"])

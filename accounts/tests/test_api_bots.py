@@ -310,3 +310,11 @@ def test_the_board_members_list_marks_the_bot(owner_client, board, make_bot):
         m["username"]: m["is_bot"] for m in owner_client.get(f"/boards/{board.pk}/members/").json()
     }
     assert members == {"ci-bot": True, "olive": False}
+
+
+def test_a_bot_cannot_be_made_an_owner(owner_client, board, make_bot):
+    make_bot(board, "ci-bot")
+    response = owner_client.patch(f"/boards/{board.pk}/members/ci-bot", {"role": "owner"})
+    assert response.status_code == 400
+    assert "bots may be viewers or editors only" in response.json()["role"][0]
+    assert Membership.objects.get(board=board, user__username="ci-bot").role == "editor"
