@@ -23,6 +23,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from boards.access import default_board
+from boards.models import Membership, Role
 from conftest import skip_or_fail
 from tracker.tests.servers import current_database_url, running_server
 
@@ -146,7 +148,12 @@ def make_page(browser, live_url, watch, transactional_db):
 
 @pytest.fixture
 def member(transactional_db):
-    return get_user_model().objects.create_user("alice", "alice@example.com", "alice-password-1")
+    """alice, an editor of the default board (the board the pages show when they name none)."""
+    alice = get_user_model().objects.create_user(
+        "alice", "alice@example.com", "alice-password-1", first_name="Alice", last_name="Smith"
+    )
+    Membership.objects.create(board=default_board(), user=alice, role=Role.EDITOR)
+    return alice
 
 
 @pytest.fixture

@@ -45,7 +45,6 @@ export async function openDialog(taskId, openedBy) {
   form.elements.interval_minutes.value = String(task.interval_minutes);
   form.elements.status.value = task.status;
   setPickedAssignees(picker, task.assignees || []);
-  picker.open = false;
   document.getElementById("detail-created-by").textContent = task.created_by || "—";
   setTime("detail-last-ping", task.last_ping);
   setTime("detail-next-reminder", task.next_reminder_at);

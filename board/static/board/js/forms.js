@@ -2,7 +2,7 @@
 import { api, problem } from "./api.js";
 import { boardId } from "./columns.js";
 import { announce } from "./feedback.js";
-import { pickedAssignees, setPickedAssignees } from "./picker.js";
+import { foldPicker, pickedAssignees, setPickedAssignees } from "./picker.js";
 
 export function clearErrors(form) {
   form.querySelectorAll("[data-error-for]").forEach((element) => {
@@ -71,7 +71,7 @@ export function setUpAddTask(onAdded) {
     form.reset();
     if (picker) {
       setPickedAssignees(picker, []);
-      picker.open = false;
+      foldPicker(picker);
     }
     form.elements.name.focus();
     announce("Task “" + result.data.name + "” added to To Do.");

@@ -41,3 +41,4 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest('#inbox-list [data-action="mark-read"]');
   if (button) markRead(button.closest("li"));
 });
+document.documentElement.classList.add("js-ready");

@@ -37,4 +37,5 @@ if (columnsElement()) {
     notificationsChanged: coalesce(refreshNotifications, LIVE_REFRESH_WINDOW_MILLISECONDS),
     setUnread,
   });
+  document.documentElement.classList.add("js-ready");
 }

@@ -1,5 +1,5 @@
-// The assignee pickers (board/partials/assignee_picker.html): a folded checkbox list of the board's
-// members, in the New task form and the task dialog; its summary says who is picked.
+// The assignee pickers (board/partials/assignee_picker.html): a checkbox list of the board's
+// members, in the task dialog and, folded under a summary of who is picked, in the New task form.
 
 export function pickedAssignees(picker) {
   return Array.from(picker.querySelectorAll('input[name="assignees"]:checked'), (box) => box.value).sort();
@@ -14,16 +14,23 @@ export function setPickedAssignees(picker, usernames) {
 }
 
 function updateSummary(picker) {
+  const summary = picker.querySelector("[data-picker-summary]");
+  if (!summary) return;
   const names = Array.from(
     picker.querySelectorAll('input[name="assignees"]:checked'),
-    (box) => box.closest("label").querySelector(".truncate").textContent
+    (box) => box.closest("label").querySelector("[data-name]").textContent
   );
-  picker.querySelector("[data-picker-summary]").textContent = names.length ? names.join(", ") : "Nobody";
+  summary.textContent = names.length ? names.join(", ") : "Nobody";
+}
+
+export function foldPicker(picker) {
+  if (picker && picker.tagName === "DETAILS") picker.open = false;
 }
 
 export function setUpPicker(picker) {
   if (!picker) return;
   picker.addEventListener("change", () => updateSummary(picker));
+  if (picker.tagName !== "DETAILS") return;
   // Folded again when focus or a click leaves it, as a menu would.
   document.addEventListener("click", (event) => {
     if (picker.open && !picker.contains(event.target)) picker.open = false;

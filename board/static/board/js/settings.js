@@ -159,7 +159,8 @@ async function loadBots() {
   const empty = document.getElementById("bots-empty");
   const result = await api("GET", boardUrl + "/bots/");
   if (!result.ok) {
-    empty.textContent = "Bots could not be loaded. " + problem(result);
+    empty.textContent =
+      result.status === 404 ? "This server does not offer bots." : "Bots could not be loaded. " + problem(result);
     empty.hidden = false;
     return;
   }
@@ -267,3 +268,4 @@ setUpBoardForm();
 setUpMembers();
 setUpBots();
 setUpDelete();
+document.documentElement.classList.add("js-ready");
