@@ -6,6 +6,7 @@ the board, the API and the admin share one set of rules (tasks.services).
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import redis
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -322,13 +324,29 @@ async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
         fanout.unsubscribe(queue)
 
 
+@dataclass(frozen=True)
+class _StreamViewer:
+    is_authenticated: bool
+    user_id: int | None
+    # The boards whose events the stream carries (None: every board).
+    boards: frozenset[int] | None
+
+
 @sync_to_async
-def _stream_boards(user) -> frozenset[int] | None:
-    """The boards whose events a stream carries: those the viewer may read when it opens (None:
-    every board). Nothing about other boards reaches the page, not even that they exist."""
-    if sees_every_board(user):
-        return None
-    return frozenset(readable_boards(user).values_list("pk", flat=True))
+def _stream_viewer(request: HttpRequest) -> _StreamViewer:
+    """Who the stream is for and the boards they may read when it opens: nothing about other
+    boards reaches the page, not even that they exist. Then this request's database connection
+    is closed: a stream stays open for hours and must not hold one all that time."""
+    try:
+        user = request.user
+        if sees_every_board(user):
+            boards = None
+        else:
+            boards = frozenset(readable_boards(user).values_list("pk", flat=True))
+        signed_in = user.is_authenticated
+        return _StreamViewer(signed_in, user.pk if signed_in else None, boards)
+    finally:
+        connections.close_all()
 
 
 @require_safe
@@ -345,8 +363,8 @@ async def board_events(request: HttpRequest) -> HttpResponse:
             },
             status=503,
         )
-    user = await request.auser()
-    if not settings.PUBLIC_READ and not user.is_authenticated:
+    viewer = await _stream_viewer(request)
+    if not settings.PUBLIC_READ and not viewer.is_authenticated:
         return _not_readable()
     if request.method == "HEAD":
         # The stream's headers without the stream: a body that never ends would hold the request.
@@ -354,10 +372,7 @@ async def board_events(request: HttpRequest) -> HttpResponse:
         response.headers["Cache-Control"] = "no-cache"
         return response
     try:
-        queue = await fanout.subscribe(
-            boards=await _stream_boards(user),
-            user=user.pk if user.is_authenticated else None,
-        )
+        queue = await fanout.subscribe(boards=viewer.boards, user=viewer.user_id)
     except (redis.RedisError, OSError, TimeoutError):
         return JsonResponse(
             {"detail": "Live events are unavailable; poll /board/state instead."}, status=503
