@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.test import APIClient
 
+from boards.access import default_board
+from boards.models import Membership, Role
 from tasks.models import Task
 from tasks.services import task_create
 from tracker import events, redis_client, throttling
@@ -100,7 +102,10 @@ def _fresh_throttle_counts(settings):
 
 @pytest.fixture
 def user(db):
-    return get_user_model().objects.create_user("alice", "alice@example.com", "alice-password-1")
+    """Alice, an editor of the default board (as the migration made every existing user)."""
+    alice = get_user_model().objects.create_user("alice", "alice@example.com", "alice-password-1")
+    Membership.objects.create(board=default_board(), user=alice, role=Role.EDITOR)
+    return alice
 
 
 @pytest.fixture

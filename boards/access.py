@@ -46,16 +46,28 @@ def readable_boards(actor) -> QuerySet[Board]:
     return Board.objects.filter(readable)
 
 
+def role_given(actor, membership_role: str | None) -> str | None:
+    """The role `actor` has on a board where their membership's role is `membership_role` (None:
+    not a member). Superusers own every board; the service account edits every board and owns
+    the ones it created (boards.services.board_create records it as their owner)."""
+    if getattr(actor, "is_superuser", False):
+        return Role.OWNER
+    if acts_as_service(actor):
+        return Role.OWNER if membership_role == Role.OWNER else Role.EDITOR
+    return membership_role
+
+
 def role_on(actor, board: Board) -> str | None:
     """The role `actor` has on `board`: their membership's, or what the service account and
     superusers have everywhere; None for a non-member (who may still read a public board)."""
-    if acts_as_service(actor):
-        return Role.EDITOR
     if getattr(actor, "is_superuser", False):
         return Role.OWNER
     if actor is None or not actor.is_authenticated:
         return None
-    return Membership.objects.filter(board=board, user=actor).values_list("role", flat=True).first()
+    membership_role = (
+        Membership.objects.filter(board=board, user=actor).values_list("role", flat=True).first()
+    )
+    return role_given(actor, membership_role)
 
 
 def role_allows(role: str | None, needed: str) -> bool:

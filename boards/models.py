@@ -25,7 +25,7 @@ class Role(models.TextChoices):
     OWNER = "owner", "Owner"
 
 
-# What each role may do includes everything the roles before it may do (boards.access.has_role).
+# What each role may do includes everything the roles before it may do (boards.access.role_allows).
 ROLE_ORDER = [Role.VIEWER, Role.EDITOR, Role.OWNER]
 
 

@@ -148,7 +148,7 @@ def make_page(browser, live_url, watch, transactional_db):
 
 @pytest.fixture
 def member(transactional_db):
-    """alice, an editor of the default board (the board the pages show when they name none)."""
+    """Alice Smith, an editor of the default board (the board the pages show when they name none)."""
     alice = get_user_model().objects.create_user(
         "alice", "alice@example.com", "alice-password-1", first_name="Alice", last_name="Smith"
     )

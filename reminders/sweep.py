@@ -88,7 +88,9 @@ def send_due_batch(*, now: datetime, batch_size: int, sent_at: datetime | None =
     reschedule them from it, in one transaction; how many."""
     sent_at = max(now, sent_at or now)
     with transaction.atomic():
-        claim = due_tasks(now).only("id", "name", "status", "interval_minutes")[:batch_size]
+        claim = due_tasks(now).only("id", "board_id", "name", "status", "interval_minutes")[
+            :batch_size
+        ]
         if connection.features.has_select_for_update_skip_locked:
             claim = claim.select_for_update(skip_locked=True)
         tasks = list(claim)

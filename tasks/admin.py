@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
+from boards.admin import RefusalsAsMessages
 from tasks import services
 from tasks.models import Task, TaskStatus
 from tasks.serializers import ANSWER_FIELDS
@@ -12,7 +13,7 @@ def _move_action(status: TaskStatus):
         # Through the service, one task at a time, so every status side effect happens.
         with transaction.atomic():
             for task in queryset:
-                services.task_update(task=task, status=status)
+                services.task_update(task=task, status=status, actor=request.user)
         modeladmin.message_user(
             request, f"{queryset.count()} task(s) moved to {status.label}.", messages.SUCCESS
         )
@@ -22,10 +23,11 @@ def _move_action(status: TaskStatus):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
     list_display = (
         "id",
         "name",
+        "board",
         "status",
         "interval_minutes",
         "next_reminder_at",
@@ -33,14 +35,33 @@ class TaskAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_display_links = ("id", "name")
-    list_filter = ("status",)
+    list_filter = ("board", "status")
+    list_select_related = ("board",)
     search_fields = ("name", "description")
     date_hierarchy = "created_at"
     ordering = ("-id",)
     # The API's fields (tasks.serializers), less the id and the rank (the board orders the cards).
     fields = tuple(name for name in ANSWER_FIELDS if name not in ("id", "rank"))
-    readonly_fields = ("last_ping", "next_reminder_at", "created_at", "updated_at")
+    readonly_fields = ("last_ping", "next_reminder_at", "created_by", "created_at", "updated_at")
+    filter_horizontal = ("assignees",)
     actions = [_move_action(status) for status in TaskStatus]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A task stays on the board it was created on (as in the API).
+        return (*self.readonly_fields, "board") if obj is not None else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "board" in form.base_fields:
+            # As in the API: a task naming no board goes on the default board.
+            form.base_fields["board"].required = False
+            form.base_fields["board"].help_text = "Empty: the default board."
+        if obj is not None:
+            # Assignees are members of the task's board (tasks.services checks it on add).
+            form.base_fields["assignees"].queryset = form.base_fields["assignees"].queryset.filter(
+                board_memberships__board_id=obj.board_id
+            )
+        return form
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -50,9 +71,19 @@ class TaskAdmin(admin.ModelAdmin):
                 description=data.get("description", ""),
                 interval_minutes=data["interval_minutes"],
                 status=data["status"],
+                board=data.get("board"),
+                assignees=[user.get_username() for user in data.get("assignees", [])],
+                actor=request.user,
             )
             obj.pk = created.pk
             return
         # Only what the form changed goes to the service, so an untouched status is not a "change".
         changed = {field: data[field] for field in form.changed_data}
-        services.task_update(task=obj, **changed)
+        if "assignees" in changed:
+            changed["assignees"] = [user.get_username() for user in changed["assignees"]]
+        services.task_update(task=obj, actor=request.user, **changed)
+
+    def save_related(self, request, form, formsets, change):
+        # The assignees were saved by the service (history row, membership check), not the form.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from boards.access import default_board, readable_boards, require_role
+from boards.access import default_board, readable_board_or_404, readable_boards, require_role
 from boards.models import Role
 from boards.permissions import EditorWritesOnBoard
 from tasks import json_array
@@ -139,7 +139,9 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         query = TaskListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         if query.validated_data.get("board"):
-            tasks = tasks.filter(board_id=query.validated_data["board"])
+            # A board the caller may not read is a 404, as the board itself is.
+            board = readable_board_or_404(self.request.user, query.validated_data["board"])
+            tasks = tasks.filter(board=board)
         if query.validated_data.get("assignee"):
             tasks = tasks_assigned(tasks, query.validated_data["assignee"], self.request.user)
         if query.validated_data.get("status"):

@@ -219,11 +219,15 @@ def _one_place(before: int | None, after: int | None, position: int | None) -> N
 def _board_members(board_id: int, usernames: list[str]) -> list:
     """The users named, each a member of the board (any role); a 400 naming those who are not."""
     wanted = list(dict.fromkeys(name.strip() for name in usernames))
+    # Locked until commit: a member being removed meanwhile (boards.services.member_remove, which
+    # then unassigns them) waits for this assignment, so nobody stays assigned who is no member.
     members = {
         membership.user.get_username(): membership.user
         for membership in Membership.objects.filter(
             board_id=board_id, user__username__in=wanted, user__is_active=True
-        ).select_related("user")
+        )
+        .select_related("user")
+        .select_for_update(of=("self",))
     }
     missing = [name for name in wanted if name not in members]
     if missing:
@@ -437,3 +441,43 @@ def task_delete(*, task: Task, actor=None, now: datetime | None = None) -> int:
     _record(task, actor=actor, kind=TaskChangeKind.DELETED, changes={}, now=now or timezone.now())
     events.publish_after_commit("task.deleted", {"id": task_id, "board": board_id})
     return task_id
+
+
+@transaction.atomic
+def tasks_unassign(*, board: Board, user, actor=None, now: datetime | None = None) -> int:
+    """Take `user` off the assignees of every task of `board`, as they left it (assignees are
+    members), each change in its task's history; how many tasks changed."""
+    now = now or timezone.now()
+    tasks = list(
+        Task.objects.select_for_update(of=("self",))
+        .filter(board=board, assignees=user)
+        .order_by("pk")
+    )
+    if not tasks:
+        return 0
+    through = Task.assignees.through
+    assigned: dict[int, list[str]] = {}
+    for task_id, username in through.objects.filter(task__in=tasks).values_list(
+        "task_id", "user__username"
+    ):
+        assigned.setdefault(task_id, []).append(username)
+    through.objects.filter(task__in=tasks, user=user).delete()
+    for task in tasks:
+        old = sorted(assigned[task.pk])
+        new = [name for name in old if name != user.get_username()]
+        _record(
+            task,
+            actor=actor,
+            kind=TaskChangeKind.UPDATED,
+            changes={"assignees": [old, new]},
+            now=now,
+        )
+        events.publish_after_commit(
+            "task.updated", {"id": task.pk, "board": task.board_id, "status": task.status}
+        )
+    return len(tasks)
+
+
+def on_member_removed(sender, *, board: Board, user, actor=None, **kwargs) -> None:
+    # boards.signals.member_removed (connected in tasks.apps): inside member_remove's transaction.
+    tasks_unassign(board=board, user=user, actor=actor)

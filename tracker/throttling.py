@@ -127,7 +127,13 @@ class WriteRateThrottle(SettingsRateThrottle):
         if request.method in SAFE_METHODS:
             return None
         user = request.user
-        if user is not None and user.is_authenticated and user.pk is not None:
+        # The static token's service account is shared by every script that holds the token:
+        # counted per address, as before it had a user row.
+        if (
+            user is not None
+            and user.is_authenticated
+            and not getattr(user, "acts_as_service", False)
+        ):
             return self.key_for(f"user-{user.pk}")
         # The static token's service account and the anonymous: by client address.
         return self.key_for(f"address-{self.get_ident(request)}")

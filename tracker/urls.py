@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("board.urls")),
     path("", include("accounts.urls")),
     path("", include("tasks.urls")),
+    path("", include("boards.urls")),
     # API schema and docs (/api/schema/, /api/docs/, /api/redoc/), browsable API login (/api-auth/).
     path("", include("tracker.api.urls")),
 ]

@@ -14,12 +14,13 @@ from tasks.models import Task, TaskStatus
 def bulk_tasks(
     count: int,
     statuses: tuple[str, ...] = tuple(TaskStatus.values),
+    *,
     board: Board | None = None,
 ) -> list[Task]:
     """`count` tasks on `board` (default: the default board) spread over `statuses` in turn, each
     column in the order of creation."""
-    board = board or default_board()
     now = timezone.now()
+    board = board or default_board()
     column_ranks = {status: iter(ranks.spread(count)) for status in statuses}
     rows = []
     for number in range(count):

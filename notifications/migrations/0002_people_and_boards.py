@@ -14,7 +14,9 @@ def notifications_onto_boards(apps, schema_editor):
     Notification = apps.get_model("notifications", "Notification")
     InboxEntry = apps.get_model("notifications", "InboxEntry")
     Task = apps.get_model("tasks", "Task")
-    default = Board.objects.get(is_default=True)
+    default = Board.objects.get_or_create(
+        is_default=True, defaults={"name": "Main", "visibility": "public"}
+    )[0]
     Notification.objects.filter(board__isnull=True, task__isnull=False).update(
         board_id=models.Subquery(
             Task.objects.filter(pk=models.OuterRef("task_id")).values("board_id")[:1]

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from boards.access import default_board
 from notifications.models import Notification, NotificationType
 from notifications.services import notification_create
 
@@ -40,6 +41,7 @@ def test_list_shows_the_original_fields(anon_client, make_task):
     row = anon_client.get("/notifications/").json()[0]
     assert row == {
         "id": row["id"],
+        "board": task.board_id,  # not the original's: which board it is on
         "task_id": task.pk,
         "task_name": "Report",
         "message": "Task 'Report' has been completed!",
@@ -50,7 +52,8 @@ def test_list_shows_the_original_fields(anon_client, make_task):
 
 
 def test_list_returns_50_by_default_with_total_and_next_link(anon_client):
-    Notification.objects.bulk_create(Notification(message=f"n{n}") for n in range(55))
+    board = default_board()
+    Notification.objects.bulk_create(Notification(board=board, message=f"n{n}") for n in range(55))
     response = anon_client.get("/notifications/")
     assert len(response.json()) == 50
     assert response["X-Total-Count"] == "55"

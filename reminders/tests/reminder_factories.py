@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+from boards.access import default_board
 from tasks.models import Task, TaskStatus
 
 
@@ -13,8 +14,10 @@ def make_due_tasks(
     if due_at is None:
         due_at = datetime.now(UTC) - timedelta(minutes=1)
     pinged = due_at - timedelta(minutes=interval)
+    board = default_board()
     created = Task.objects.bulk_create(
         Task(
+            board=board,
             name=f"task {n}",
             status=TaskStatus.IN_PROGRESS,
             interval_minutes=interval,

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
+from boards.access import default_board
 from notifications.models import Notification
 from reminders.tests.reminder_factories import make_due_tasks
 from reminders.tests.reminder_processes import Process, django_env
@@ -157,8 +158,10 @@ def test_a_thousand_tasks_at_the_floor_do_not_starve_a_normal_reminder():
     try:
         loop.wait_for("Redis unavailable")  # the loop is up
         now = datetime.now(UTC)
+        board = default_board()
         Task.objects.bulk_create(
             Task(
+                board=board,
                 name=f"flood {n}",
                 status=TaskStatus.IN_PROGRESS,
                 interval_minutes=MIN_INTERVAL_MINUTES,

@@ -9,7 +9,9 @@ from django.db import migrations, models
 def tasks_onto_default_board(apps, schema_editor):
     Board = apps.get_model("boards", "Board")
     Task = apps.get_model("tasks", "Task")
-    board = Board.objects.get(is_default=True)
+    board = Board.objects.get_or_create(
+        is_default=True, defaults={"name": "Main", "visibility": "public"}
+    )[0]
     Task.objects.filter(board__isnull=True).update(board=board)
 
 

@@ -39,7 +39,9 @@ def test_moving_a_card_next_to_itself_is_refused():
 
 def test_a_missing_anchor_is_refused():
     task = task_create(name="Card")
-    with pytest.raises(ValidationError, match="There is no task 999 to place the card before"):
+    with pytest.raises(
+        ValidationError, match="There is no task 999 on this board to place the card before"
+    ):
         task_update(task=task, before=999)
 
 
@@ -72,14 +74,14 @@ def test_respacing_keeps_the_order_and_gives_short_ranks():
     tasks = [task_create(name=f"card {n}") for n in range(5)]
     Task.objects.filter(pk=tasks[2].pk).update(rank=tasks[1].rank + "V" * 40)  # dense on purpose
     order = column_names("todo")
-    assert column_respace(status=TaskStatus.TODO) == 5
+    assert column_respace(board_id=tasks[0].board_id, status=TaskStatus.TODO) == 5
     assert column_names("todo") == order
     assert ranks_of("todo") == ranks.spread(5)
 
 
 def test_respacing_a_column_without_long_ranks_does_nothing():
-    task_create(name="a")
-    assert column_respace(status=TaskStatus.TODO) == 0
+    task = task_create(name="a")
+    assert column_respace(board_id=task.board_id, status=TaskStatus.TODO) == 0
 
 
 def test_a_rank_taken_meanwhile_is_picked_again(monkeypatch):

@@ -6,6 +6,7 @@ Every message says what to do about it; nothing a client sends becomes a 500.
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -21,6 +22,15 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = (
+        "The change clashed with a concurrent one (something it refers to was changed or deleted "
+        "meanwhile, say its board): read it again and retry."
+    )
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
         # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads request.body (its
@@ -33,7 +43,15 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound(message)
     elif isinstance(exc, DjangoValidationError):
         # A rule the services or the model enforce (full_clean) is the client's mistake: 400, not 500.
-        exc = exceptions.ValidationError(as_serializer_error(exc))
+        # One about no field in particular reads {"detail": "..."}, not {"non_field_errors": [...]}.
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError(as_serializer_error(exc))
+        else:
+            exc = exceptions.ValidationError({"detail": " ".join(exc.messages)})
+    elif isinstance(exc, IntegrityError):
+        # A constraint the database checks at commit (a foreign key to a board deleted by a
+        # concurrent request): the client raced someone, not a server fault.
+        exc = Conflict()
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         # The original's wording, whether the header was missing, malformed or wrong.
         exc.detail = INVALID_CREDENTIALS

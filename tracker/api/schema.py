@@ -25,6 +25,10 @@ _ERRORS = {
         "The Accept header allows no type the API answers in: accept application/json.",
         _DETAIL,
     ),
+    "409": (
+        "The write clashed with a concurrent one (say, its board was deleted): retry.",
+        _DETAIL,
+    ),
     "413": ("Request body over 1 MiB.", _DETAIL),
     "415": ("Body not sent as JSON.", _DETAIL),
     "429": ("Too many requests: wait for Retry-After seconds.", _DETAIL),
@@ -63,7 +67,7 @@ class TrackerAutoSchema(AutoSchema):
         if "{" in self.path:
             codes.append("404")
         if self.method in _WRITE_METHODS:
-            codes.append("415")
+            codes += ["409", "415"]
         return sorted(codes)
 
     def get_auth(self) -> list[dict]:

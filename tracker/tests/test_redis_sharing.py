@@ -100,4 +100,4 @@ def test_two_installations_on_one_redis_never_wake_each_other(tmp_path):
         finally:
             stream.close()
     assert event["type"] == "task.created"
-    assert event["data"] == {"id": 1}
+    assert event["data"] == {"id": 1, "board": 1}

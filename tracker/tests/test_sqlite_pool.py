@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
+from boards.access import default_board
 from tasks.models import Task
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,7 +59,7 @@ def test_a_connection_closed_inside_a_transaction_is_not_reused():
     def close_mid_transaction(conn):
         try:
             with transaction.atomic():
-                Task.objects.create(name="half-written")
+                Task.objects.create(name="half-written", board=default_board())
                 conn.close()  # as when a request dies mid-transaction
         except Exception:  # noqa: S110 - atomic() complains about the closed connection; expected
             pass

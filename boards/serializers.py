@@ -1,0 +1,91 @@
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from boards.access import role_given
+from boards.models import BOARD_NAME_MAX_LENGTH, Board, Membership, Role, Visibility
+
+
+def _invalid_choice(what: str, allowed: list[str]) -> str:
+    return f'"{{input}}" is not a valid {what}. Allowed values: {", ".join(allowed)}.'
+
+
+INVALID_VISIBILITY = _invalid_choice("visibility", Visibility.values)
+INVALID_ROLE = _invalid_choice("role", Role.values)
+
+_ROLE_HELP = "viewer (reads), editor (also writes tasks) or owner (also members and settings)."
+
+
+def _role_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Role.values, error_messages={"invalid_choice": INVALID_ROLE}, **kwargs
+    )
+
+
+class BoardSerializer(serializers.ModelSerializer):
+    """A board, with the caller's `role` on it (None: not a member, reading a public board).
+
+    The instances come from boards.selectors.boards_for, which reads `membership_role` along.
+    """
+
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Board
+        fields = ["id", "name", "visibility", "is_default", "role", "created_at"]
+        extra_kwargs = {
+            "name": {
+                "help_text": f"Not blank, at most {BOARD_NAME_MAX_LENGTH} characters.",
+                "error_messages": {"blank": "A board needs a name."},
+            },
+            "visibility": {
+                "help_text": "public (readable without login while PUBLIC_READ) or private.",
+                "error_messages": {"invalid_choice": INVALID_VISIBILITY},
+            },
+        }
+
+    @extend_schema_field(_role_field(allow_null=True, help_text=f"Your role: {_ROLE_HELP}"))
+    def get_role(self, board: Board) -> str | None:
+        request = self.context["request"]
+        return role_given(request.user, getattr(board, "membership_role", None))
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A member of a board, as the API answers it (instances from boards.selectors.board_members)."""
+
+    username = serializers.CharField(source="user.get_username", read_only=True)
+    name = serializers.SerializerMethodField(help_text="Their full name, or their username.")
+    is_bot = serializers.SerializerMethodField(help_text="A bot account rather than a person.")
+    role = _role_field(read_only=True, help_text=_ROLE_HELP)
+
+    class Meta:
+        model = Membership
+        fields = ["username", "name", "role", "is_bot"]
+
+    def get_name(self, membership: Membership) -> str:
+        return membership.user.get_full_name() or membership.user.get_username()
+
+    def get_is_bot(self, membership: Membership) -> bool:
+        try:
+            return getattr(membership.user, "bot", None) is not None
+        except ObjectDoesNotExist:
+            return False
+
+
+class MemberAddSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text="Who to add (a person or a bot).")
+    role = _role_field(help_text=_ROLE_HELP)
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = _role_field(help_text=_ROLE_HELP)
+
+
+class BoardDeletedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    board_id = serializers.IntegerField()
+
+
+class MemberRemovedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    username = serializers.CharField()
