@@ -21,8 +21,10 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from boards.access import readable_boards
-from boards.models import ROLE_ORDER, Board, Membership
+from boards import selectors as boards_selectors
+from boards.access import readable_boards, role_given
+from boards.models import Board, Membership
+from boards.selectors import boards_for
 from notifications.api import has_own_inbox
 from notifications.models import Notification
 from notifications.selectors import (
@@ -215,19 +217,26 @@ class BellList:
 
 
 def viewer_boards(viewer) -> list[Board]:
-    """The boards the viewer may read, for the switcher: one query."""
-    return list(readable_boards(viewer))
+    """The boards the viewer may read, each with the viewer's `role` on it, for the switcher and
+    to find the board a page shows: one query (boards.selectors.boards_for)."""
+    boards = list(boards_for(viewer))
+    for board in boards:
+        board.role = role_given(viewer, board.membership_role)
+    return boards
 
 
-def board_members(board_id: int) -> list[Membership]:
-    """The board's members with their accounts, owners first, then by name: one query."""
-    memberships = Membership.objects.filter(board_id=board_id, user__is_active=True).select_related(
-        "user"
-    )
-    return sorted(
-        memberships,
-        key=lambda m: (-ROLE_ORDER.index(m.role), display_name(m.user).casefold(), m.user.username),
-    )
+def viewer_board(viewer, board_id: int) -> Board | None:
+    """One board the viewer may read, with their `role` on it; None if they may not: one query."""
+    board = boards_for(viewer).filter(pk=board_id).first()
+    if board is not None:
+        board.role = role_given(viewer, board.membership_role)
+    return board
+
+
+def board_members(board: Board) -> list[Membership]:
+    """The board's active members, by username (boards.selectors.board_members): one query. The
+    pickers offer only them, as tasks.services accepts only them as assignees."""
+    return [member for member in boards_selectors.board_members(board) if member.user.is_active]
 
 
 def display_name(user) -> str:

@@ -29,9 +29,10 @@ from board.selectors import (
     tasks_for_board,
     unread_notifications,
     version_of,
+    viewer_board,
     viewer_boards,
 )
-from boards.access import default_board, readable_boards, role_allows, role_on, sees_every_board
+from boards.access import default_board, readable_boards, role_allows, sees_every_board
 from boards.models import Board, Role
 from notifications.models import NotificationType
 from tasks.models import TaskStatus
@@ -102,18 +103,17 @@ def _chosen_board(request: HttpRequest, boards: list[Board]) -> Board | None:
         return board
     if not boards:
         # A database without boards at all (the migration made Main; a test may have flushed it).
-        default = default_board()
-        return default if readable_boards(request.user).filter(pk=default.pk).exists() else None
+        return viewer_board(request.user, default_board().pk)
     return next((board for board in boards if board.is_default), boards[0])
 
 
 def _fragment_board(request: HttpRequest) -> Board:
-    """The board a fragment is for, in one query (two without `?board=`); _NoSuchBoard if the
-    viewer may not read it."""
+    """The board a fragment is for, with the viewer's role, in one query (two without `?board=`);
+    _NoSuchBoard if the viewer may not read it."""
     board_id = _requested_board_id(request)
     if board_id is None:
         board_id = default_board().pk
-    board = readable_boards(request.user).filter(pk=board_id).first()
+    board = viewer_board(request.user, board_id)
     if board is None:
         raise _NoSuchBoard
     return board
@@ -144,7 +144,7 @@ def _board_context(request: HttpRequest, board: Board) -> dict:
     for column in columns:
         column.show_all_query = _query(**query, show_all=show_all | {column.status})
         column.collapse_query = _query(**query, show_all=show_all - {column.status})
-    role = role_on(request.user, board)
+    role = board.role
     return {
         "board": board,
         "contents": contents,
@@ -188,7 +188,7 @@ def board(request: HttpRequest) -> HttpResponse:
         )
     context = _board_context(request, chosen)
     context["boards"] = boards
-    context["members"] = board_members(chosen.pk)
+    context["members"] = board_members(chosen)
     context["public_read"] = settings.PUBLIC_READ
     unread = unread_notifications(request.user)
     context["unread_count"], context["newest_unread_id"] = unread
@@ -257,13 +257,13 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
     chosen = next((board for board in boards if board.pk == board_id), None)
     if chosen is None:
         return _board_not_found_page(request)
-    role = role_on(request.user, chosen)
+    role = chosen.role
     context = {
         "board": chosen,
         "boards": boards,
         "role": role,
         "is_owner": role_allows(role, Role.OWNER),
-        "members": board_members(chosen.pk),
+        "members": board_members(chosen),
         "roles": Role.choices,
         "public_read": settings.PUBLIC_READ,
     }

@@ -8,6 +8,7 @@ import zlib
 from datetime import UTC, datetime
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from board.selectors import display_name
@@ -77,6 +78,14 @@ def initials(user) -> str:
     return letters.upper()
 
 
+def is_bot(user) -> bool:
+    """Whether the account is a bot's (an accounts.Bot row, read along by boards.selectors)."""
+    try:
+        return getattr(user, "bot", None) is not None
+    except ObjectDoesNotExist:
+        return False
+
+
 # How many avatar colours board.css defines (.avatar-0 to .avatar-5).
 AVATAR_COLOURS = 6
 
@@ -88,6 +97,7 @@ def avatar_colour(username: str) -> int:
 
 register.filter("relative_time", relative_time)
 register.filter("avatar_colour", avatar_colour)
+register.filter("is_bot", is_bot)
 register.filter("person_name", person_name)
 register.filter("initials", initials)
 register.filter("iso_utc", iso_utc)

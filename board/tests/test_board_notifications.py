@@ -22,8 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def logged_in_client(user) -> Client:
-    """alice, an editor of the default board, so that its notifications reach her inbox."""
-    member(user, default_board(), Role.EDITOR)
+    """alice, an editor of the default board (conftest), so that its notifications reach her."""
     client = Client()
     client.force_login(user)
     return client

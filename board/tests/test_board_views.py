@@ -23,8 +23,7 @@ def browser_client() -> Client:
 
 @pytest.fixture
 def logged_in_client(user) -> Client:
-    """alice, an editor of the default board."""
-    member(user, default_board(), Role.EDITOR)
+    """alice, an editor of the default board (conftest)."""
     client = Client()
     client.force_login(user)
     return client
@@ -69,14 +68,14 @@ def test_anonymous_board_renders_in_five_queries_with_10000_tasks_over_20_boards
     assert response.content.count(b'<li class="card"') == 167 + 167 + 20
 
 
-def test_logged_in_board_renders_in_eight_queries_with_10000_tasks_over_20_boards(
+def test_logged_in_board_renders_in_seven_queries_with_10000_tasks_over_20_boards(
     user, twenty_boards, django_assert_num_queries
 ):
     member(user, twenty_boards[7], Role.EDITOR)
     client = client_of(user)
-    # The session and its user, the boards, the viewer's role, the members, the cards, their
+    # The session and its user, the boards with the viewer's roles, the members, the cards, their
     # assignees, the viewer's own unread count.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(f"/?board={twenty_boards[7].pk}")
     assert b'id="add-task-form"' in response.content
 
@@ -184,7 +183,6 @@ def test_state_answers_the_new_unread_count_after_a_change(browser_client):
 
 
 def test_log_in_page_logs_in_and_returns_to_the_board(browser_client, user):
-    member(user, default_board(), Role.EDITOR)
     response = browser_client.post(
         "/accounts/login/", {"username": "alice", "password": "alice-password-1", "next": "/"}
     )
