@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from boards.access import default_board
 from boards.models import Board, Membership, Role, Visibility
+from boards.services import member_update
 from browser_tests.board_page import card, card_names, column
 from browser_tests.conftest import API_TOKEN
 from notifications.models import InboxEntry
@@ -370,3 +371,27 @@ def test_an_owner_creates_a_bot_sees_its_token_once_and_revokes_it(
     revoke.click()  # the second click confirms
     expect(page.locator("#bots-list li")).to_have_count(0)
     expect(page.locator("#member-deploy-bot")).to_have_count(0)
+
+
+def test_a_notification_of_another_board_opens_its_task_there(make_page, member, ops):
+    task = task_create(name="Ops task", board=ops)
+    notification_create(task=task, message="Ops task needs attention")
+    page = make_page(member)
+    page.goto("/")
+    page.get_by_role("button", name="Notifications").click()
+    item = page.locator("#notifications-list li").filter(has_text="Ops task needs attention")
+    expect(item).to_contain_text("Ops")
+    item.get_by_role("link", name="Open task").click()
+    expect(page.get_by_role("heading", name="Ops")).to_be_visible()
+    expect(page.get_by_role("dialog").get_by_label("Name")).to_have_value("Ops task")
+
+
+def test_a_role_taken_away_takes_the_write_controls_with_it(make_page, member, redis_connection):
+    task_create(name="Deploy")
+    page = make_page(member)
+    page.goto("/")
+    expect(page.locator("#connection-state")).to_have_attribute("data-state", "sse")
+    expect(page.locator('#board-columns[data-can-edit="true"]')).to_have_count(1)
+    member_update(board=default_board(), username="alice", role=Role.VIEWER)
+    expect(page.locator('#board-columns[data-can-edit="false"]')).to_have_count(1)
+    expect(page.get_by_role("button", name="Move Deploy to In Progress")).to_have_count(0)

@@ -68,7 +68,9 @@ export function startLive({ boardId, tasksChanged, notificationsChanged, setUnre
     const type = String(event.type || "");
     const data = event.data || {};
     const ofThisBoard = !("board" in data) || String(data.board) === String(boardId);
-    if ((type.startsWith("task.") && ofThisBoard) || type === "resync") tasksChanged();
+    // A change of the board itself (its members, a role) may change what the columns allow.
+    const boardOrTask = type.startsWith("task.") || type.startsWith("board.");
+    if ((boardOrTask && ofThisBoard) || type === "resync") tasksChanged();
     if (type.startsWith("notification.") || type === "resync") notificationsChanged();
   }
 
