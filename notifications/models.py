@@ -66,6 +66,7 @@ class InboxEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name_plural = "inbox entries"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "notification"], name="inbox_entry_one_per_recipient"

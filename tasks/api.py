@@ -130,6 +130,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     queryset = Task.objects.all()
     pagination_class = HeaderLimitOffsetPagination
     not_found_message = "Task not found"
+    list_filter_may_404 = True  # ?board= of a board the caller may not read (tracker.api.schema)
     permission_classes = [PublicReadAuthenticatedWrite, EditorWritesOnBoard]
 
     def get_queryset(self) -> QuerySet[Task]:

@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'verbose_name_plural': 'inbox entries',
                 'indexes': [models.Index(fields=['user', '-created_at', '-id'], name='inbox_newest_idx'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user', '-created_at'], name='inbox_unread_idx')],
                 'constraints': [models.UniqueConstraint(fields=('user', 'notification'), name='inbox_entry_one_per_recipient')],
             },

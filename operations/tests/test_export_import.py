@@ -4,11 +4,19 @@ import json
 from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from notifications.models import Notification
-from tasks.models import Task
-from tasks.services import task_create
+from boards.access import default_board
+from boards.models import Board, Membership, Role, Visibility
+from notifications.models import InboxEntry, Notification
+from notifications.services import inbox_entry_mark_read
+from operations.transfer import exported_models
+from tasks.models import Task, TaskChange
+from tasks.services import task_create, task_delete, task_update
+from tracker.api.authentication import service_account
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +36,8 @@ def import_file(tmp_path, document: object) -> str:
 
 
 def empty_database() -> None:
-    Notification.objects.all().delete()
-    Task.objects.all().delete()
+    for model in reversed(exported_models()):
+        model._base_manager.all().delete()
 
 
 def rows(document: list[dict], model: str) -> list[dict]:
@@ -37,36 +45,250 @@ def rows(document: list[dict], model: str) -> list[dict]:
     return [row["fields"] for row in document if row["model"] == model]
 
 
-def stored_rows() -> tuple[list[dict], list[dict]]:
-    return list(Task.objects.values()), list(Notification.objects.values())
+def rows_pk(document: list[dict], model: str, name: str) -> int:
+    (pk,) = [
+        row["pk"] for row in document if row["model"] == model and row["fields"]["name"] == name
+    ]
+    return pk
+
+
+def stored_rows() -> dict[str, list]:
+    """Every exported row, and the tasks' assignees."""
+    stored = {
+        model._meta.label: list(model._base_manager.order_by("pk").values())
+        for model in exported_models()
+    }
+    stored["assignees"] = sorted(Task.assignees.through.objects.values_list("task_id", "user_id"))
+    return stored
 
 
 def assert_imports_nothing(tmp_path, document: object, match: str) -> None:
     empty_database()
     with pytest.raises(CommandError, match=match):
         import_file(tmp_path, document)
-    assert Task.objects.count() == Notification.objects.count() == 0
+    assert not any(model._base_manager.exists() for model in exported_models())
+
+
+def people_on_boards() -> dict:
+    """Ann owns a private board, Bob edits it; tasks there with assignees, history and inboxes."""
+    users = get_user_model()
+    ann = users.objects.create_user("ann", password="ann-password-1", first_name="Ann")
+    bob = users.objects.create_user("bob", password="bob-password-1")
+    ops = Board.objects.create(name="Ops", visibility=Visibility.PRIVATE)
+    Membership.objects.create(board=ops, user=ann, role=Role.OWNER)
+    Membership.objects.create(board=ops, user=bob, role=Role.EDITOR)
+    task = task_create(name="Rotate keys", board=ops, assignees=["bob"], actor=ann)
+    task_update(task=task, status="done", assignees=["ann", "bob"], actor=bob)
+    inbox_entry_mark_read(entry=InboxEntry.objects.filter(user=bob).first())
+    gone = task_create(name="Gone", board=ops, status="done", actor=ann)
+    task_delete(task=gone, actor=bob)  # history and notification outlive it
+    return {"ann": ann, "bob": bob, "ops": ops, "task": task}
 
 
 def test_export_import_round_trip_gives_back_the_same_rows(tmp_path):
     call_command("seed_demo", "--tasks", "300", "--seed", "7", stdout=StringIO())
+    people_on_boards()
     Notification.objects.filter(pk__in=Notification.objects.values("pk")[:5]).delete()
     Task.objects.filter(pk__in=Task.objects.values("pk")[:3]).delete()  # orphans notifications
     before, document = stored_rows(), export()
+    assert all(before.values())  # every model has rows to carry
     empty_database()
-    assert "Imported 297 tasks" in import_file(tmp_path, document)
+    assert "298 tasks" in import_file(tmp_path, document)
     assert stored_rows() == before  # to the microsecond
     assert export() == document
+
+
+def test_people_keep_their_password_but_not_groups_or_permissions(tmp_path):
+    people = people_on_boards()
+    people["ann"].groups.add(Group.objects.create(name="Admins"))
+    document = export()
+    (ann,) = [user for user in rows(document, "auth.user") if user["username"] == "ann"]
+    assert "groups" not in ann and "user_permissions" not in ann
+    empty_database()
+    import_file(tmp_path, document)
+    assert get_user_model().objects.get(username="ann").check_password("ann-password-1")
+
+
+def test_people_the_model_would_not_validate_still_import(tmp_path):
+    # create_user (the shell, scripts) checks no email address.
+    get_user_model().objects.create_user("root", email="root@server")
+    document = export()
+    empty_database()
+    import_file(tmp_path, document)
+    assert get_user_model().objects.get().email == "root@server"
+
+
+def test_assignees_history_and_inboxes_come_back_on_their_board(tmp_path):
+    people = people_on_boards()
+    document = export()
+    empty_database()
+    import_file(tmp_path, document)
+    task = Task.objects.get(pk=people["task"].pk)
+    assert task.board.name == "Ops" and task.created_by.username == "ann"
+    assert sorted(task.assignees.values_list("username", flat=True)) == ["ann", "bob"]
+    assert list(task.changes.values_list("actor_name", "kind")) == [
+        ("ann", "created"),
+        ("bob", "updated"),
+    ]
+    assert TaskChange.objects.filter(task=None, kind="deleted", actor_name="bob").exists()
+    bob_inbox = InboxEntry.objects.filter(user__username="bob")
+    assert bob_inbox.filter(read_at__isnull=False).count() == 1
+
+
+def test_models_come_after_the_models_they_point_at():
+    exported = exported_models()
+    assert exported[:3] == [get_user_model(), Board, Membership]
+    assert set(apps.get_app_config("accounts").get_models()) <= set(exported)
+    for index, model in enumerate(exported):
+        for field in model._meta.fields:
+            if field.is_relation and field.related_model in exported:
+                assert exported.index(field.related_model) <= index, (model, field.name)
+
+
+def test_a_freshly_migrated_database_takes_an_import(tmp_path):
+    people_on_boards()
+    document = export()
+    empty_database()
+    default_board()  # as boards 0002 leaves it
+    service_account()  # as the first request with the static token leaves it
+    assert "2 boards" in import_file(tmp_path, document)
+    assert sorted(Board.objects.values_list("name", flat=True)) == ["Main", "Ops"]
+    assert Board.objects.get(is_default=True).pk == rows_pk(document, "boards.board", "Main")
+    assert not get_user_model().objects.filter(username="api-token").exists()
+
+
+def test_a_default_board_with_a_member_is_not_empty(tmp_path, user):
+    with pytest.raises(CommandError, match="already has 1 users, 1 boards and 1 memberships"):
+        import_file(tmp_path, [])
+    assert Board.objects.count() == 1
+
+
+def test_import_refuses_a_database_that_has_tasks(tmp_path, make_task):
+    make_task("Keep me")
+    with pytest.raises(CommandError, match="already has 1 boards, 1 tasks"):
+        import_file(tmp_path, export())
+    assert Task.objects.count() == 1
+
+
+def test_import_refuses_a_database_that_has_a_person(tmp_path):
+    get_user_model().objects.create_user("admin")
+    with pytest.raises(CommandError, match="already has 1 users;"):
+        import_file(tmp_path, [])
+    assert get_user_model().objects.count() == 1
+
+
+# What export_data wrote before boards and people existed.
+OLD_EXPORT = [
+    {
+        "model": "tasks.task",
+        "pk": 4,
+        "fields": {
+            "name": "Back up the staging database",
+            "description": "",
+            "status": "todo",
+            "interval_minutes": 60.0,
+            "last_ping": "2026-01-31T09:00:00.123456+00:00",
+            "next_reminder_at": None,
+            "rank": "V0000000",
+            "created_at": "2026-01-31T09:00:00.123456+00:00",
+            "updated_at": "2026-01-31T09:00:00.123456+00:00",
+        },
+    },
+    {
+        "model": "tasks.task",
+        "pk": 7,
+        "fields": {
+            "name": "Deploy the public API",
+            "description": "Agent run",
+            "status": "done",
+            "interval_minutes": 15.0,
+            "last_ping": "2026-02-01T10:00:00+00:00",
+            "next_reminder_at": None,
+            "rank": "V0000000",
+            "created_at": "2026-01-31T10:00:00+00:00",
+            "updated_at": "2026-02-01T10:00:00+00:00",
+        },
+    },
+    {
+        "model": "notifications.notification",
+        "pk": 3,
+        "fields": {
+            "task": 7,
+            "task_name": "Deploy the public API",
+            "message": "Task 'Deploy the public API' has been completed!",
+            "notification_type": "completion",
+            "is_read": True,
+            "created_at": "2026-02-01T10:00:00+00:00",
+        },
+    },
+    {
+        "model": "notifications.notification",
+        "pk": 5,
+        "fields": {
+            "task": None,
+            "task_name": "",
+            "message": "Maintenance tonight",
+            "notification_type": "system",
+            "is_read": False,
+            "created_at": "2026-02-02T10:00:00+00:00",
+        },
+    },
+]
+
+
+def test_an_export_from_before_boards_imports_onto_the_default_board(tmp_path):
+    empty_database()
+    main = default_board()  # as migrate leaves it
+    assert "2 tasks and 2 notifications" in import_file(tmp_path, OLD_EXPORT)
+    board = Board.objects.get()
+    assert board == main
+    assert set(Task.objects.values_list("pk", "board")) == {(4, board.pk), (7, board.pk)}
+    assert set(Notification.objects.values_list("pk", "board", "is_read")) == {
+        (3, board.pk, True),
+        (5, board.pk, False),
+    }
+    assert not Membership.objects.exists() and not InboxEntry.objects.exists()
+
+
+def test_an_export_from_before_boards_gets_a_default_board_made_for_it(tmp_path):
+    empty_database()
+    import_file(tmp_path, OLD_EXPORT)
+    board = Board.objects.get()
+    assert (board.name, board.visibility, board.is_default) == ("Main", Visibility.PUBLIC, True)
+    assert set(Task.objects.values_list("board", flat=True)) == {board.pk}
+
+
+def test_a_task_without_a_board_in_an_export_with_boards_imports_nothing(tmp_path, make_task):
+    make_task("On a board")
+    document = export()
+    del rows(document, "tasks.task")[0]["board"]
+    assert_imports_nothing(tmp_path, document, match="refused a row.*board")
 
 
 def test_a_dumpdata_file_imports_too(tmp_path, make_task):
     make_task("Dumped", status="done")
     dumped = StringIO()
-    call_command("dumpdata", "tasks", "notifications", stdout=dumped)
+    call_command("dumpdata", "auth.user", "boards", "tasks", "notifications", stdout=dumped)
     empty_database()
-    assert "Imported 1 tasks and 1 notifications" in import_file(
+    assert "1 boards, 1 tasks, 1 task changes and 1 notifications" in import_file(
         tmp_path, json.loads(dumped.getvalue())
     )
+
+
+def test_a_dumpdata_file_with_groups_imports_nothing(tmp_path, user):
+    user.groups.add(Group.objects.create(name="Admins"))
+    dumped = StringIO()
+    call_command("dumpdata", "auth.user", stdout=dumped)
+    assert_imports_nothing(
+        tmp_path, json.loads(dumped.getvalue()), match=r"object 0 \(auth\.user .*groups"
+    )
+
+
+def test_an_assignee_missing_from_the_export_imports_nothing(tmp_path):
+    people_on_boards()
+    document = export()
+    rows(document, "tasks.task")[0]["assignees"] = [999]
+    assert_imports_nothing(tmp_path, document, match=r"(?s)refused a row.*999")
 
 
 def test_notifications_keep_their_task(tmp_path):
@@ -77,19 +299,14 @@ def test_notifications_keep_their_task(tmp_path):
     assert Notification.objects.get().task_id == task.pk
 
 
-def test_new_tasks_after_an_import_get_fresh_ids(tmp_path):
-    tasks = [task_create(name=f"Task {n}") for n in range(3)]
+def test_new_rows_after_an_import_get_fresh_ids(tmp_path):
+    people = people_on_boards()
     document = export()
     empty_database()
     import_file(tmp_path, document)
-    assert task_create(name="After import").pk > max(task.pk for task in tasks)
-
-
-def test_import_refuses_a_database_that_has_tasks(tmp_path, make_task):
-    make_task("Keep me")
-    with pytest.raises(CommandError, match="already has 1 tasks"):
-        import_file(tmp_path, export())
-    assert Task.objects.count() == 1
+    assert task_create(name="After import").pk > people["task"].pk
+    assert get_user_model().objects.create_user("carol").pk > people["bob"].pk
+    assert Board.objects.create(name="New").pk > people["ops"].pk
 
 
 def test_a_bad_row_imports_nothing(tmp_path, make_task):
@@ -97,7 +314,7 @@ def test_a_bad_row_imports_nothing(tmp_path, make_task):
     make_task("Second")
     document = export()
     rows(document, "tasks.task")[1]["status"] = "archived"
-    assert_imports_nothing(tmp_path, document, match=r"object 1 \(tasks\.task .*status")
+    assert_imports_nothing(tmp_path, document, match=r"object \d+ \(tasks\.task .*status")
 
 
 def test_a_schedule_that_breaks_the_model_rules_imports_nothing(tmp_path, make_task):
@@ -137,7 +354,7 @@ def test_a_time_without_utc_offset_imports_nothing(tmp_path, make_task):
 def test_a_malformed_object_imports_nothing(tmp_path, make_task, change, message):
     make_task("Malformed")
     document = export()
-    document[0].update(change)
+    next(row for row in document if row["model"] == "tasks.task").update(change)
     assert_imports_nothing(tmp_path, document, match=message)
 
 
@@ -145,11 +362,11 @@ def test_an_unknown_field_imports_nothing(tmp_path, make_task):
     make_task("Extra")
     document = export()
     rows(document, "tasks.task")[0]["colour"] = "red"
-    assert_imports_nothing(tmp_path, document, match="object 0 .*colour")
+    assert_imports_nothing(tmp_path, document, match=r"object \d+ \(tasks\.task .*colour")
 
 
 @pytest.mark.parametrize(
-    "document", [{"tasks": []}, [{"model": "auth.user", "pk": 1, "fields": {}}], ["text"]]
+    "document", [{"tasks": []}, [{"model": "auth.group", "pk": 1, "fields": {}}], ["text"]]
 )
 def test_a_file_that_is_not_an_export_is_refused(tmp_path, document):
     with pytest.raises(CommandError, match="not a Status Tracker export|is not one of"):

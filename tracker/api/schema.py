@@ -64,7 +64,8 @@ class TrackerAutoSchema(AutoSchema):
         # Any request may carry a body, so 400 (a malformed or short one) and 413 apply to reads too
         # (tracker.middleware.body_limit), as the real server answers them.
         codes = ["400", "401", "403", "406", "413", "429", "503"]
-        if "{" in self.path:
+        # A list filtered by a parent (?board=) that the caller may not see is a 404 too.
+        if "{" in self.path or getattr(self.view, "list_filter_may_404", False):
             codes.append("404")
         if self.method in _WRITE_METHODS:
             codes += ["409", "415"]
