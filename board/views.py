@@ -6,23 +6,35 @@ the board, the API and the admin share one set of rules (tasks.services).
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import redis
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.asgi import ASGIRequest
+from django.core.paginator import Paginator
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from board.selectors import (
+    bell_items,
+    board_members,
     board_version,
     recent_notifications,
     tasks_for_board,
     unread_notifications,
     version_of,
+    viewer_board,
+    viewer_boards,
 )
+from boards.access import default_board, readable_boards, role_allows, sees_every_board
+from boards.models import Board, Role
+from notifications.models import NotificationType
 from tasks.models import TaskStatus
 from tracker.live import CLOSED, fanout
 
@@ -30,6 +42,8 @@ from tracker.live import CLOSED, fanout
 SSE_KEEPALIVE_SECONDS = 15.0
 # How long a browser waits before reconnecting a dropped stream.
 SSE_RETRY_MILLISECONDS = 3000
+# Notifications per page of the inbox.
+INBOX_PAGE_SIZE = 25
 
 
 def _readable(user) -> bool:
@@ -41,6 +55,16 @@ def _not_readable() -> JsonResponse:
     return JsonResponse({"detail": "Authentication credentials were not provided."}, status=403)
 
 
+def _board_not_found_json() -> JsonResponse:
+    return JsonResponse({"detail": "Board not found"}, status=404)
+
+
+def _board_not_found_page(request: HttpRequest) -> HttpResponse:
+    """The same page for a board that does not exist and one the viewer may not read: nothing
+    tells the two apart (boards.access)."""
+    return render(request, "board/not_found.html", {}, status=404)
+
+
 def _fragment(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """A piece of the page that an open board swaps in: never cached, so a swap is never stale."""
     response = render(request, template, context)
@@ -48,45 +72,127 @@ def _fragment(request: HttpRequest, template: str, context: dict) -> HttpRespons
     return response
 
 
-def _board_context(request: HttpRequest) -> dict:
+def _id(value: str) -> int | None:
+    """A plain positive id from the address, or None for anything else."""
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) <= 18 else None
+
+
+class _NoSuchBoard(Exception):
+    """The `?board=` names no board the viewer may read."""
+
+
+def _requested_board_id(request: HttpRequest) -> int | None:
+    """The `?board=` id; None when absent (the default board); _NoSuchBoard when not an id."""
+    raw = request.GET.get("board", "")
+    if raw == "":
+        return None
+    board_id = _id(raw)
+    if board_id is None:
+        raise _NoSuchBoard
+    return board_id
+
+
+def _chosen_board(request: HttpRequest, boards: list[Board]) -> Board | None:
+    """The board the page shows among the viewer's `boards`: the one `?board=` names, else the
+    default board, else (a viewer who may not read that) their first; None when they have none."""
+    board_id = _requested_board_id(request)
+    if board_id is not None:
+        board = next((board for board in boards if board.pk == board_id), None)
+        if board is None:
+            raise _NoSuchBoard
+        return board
+    if not boards:
+        # A database without boards at all (the migration made Main; a test may have flushed it).
+        return viewer_board(request.user, default_board().pk)
+    return next((board for board in boards if board.is_default), boards[0])
+
+
+def _fragment_board(request: HttpRequest) -> Board:
+    """The board a fragment is for, with the viewer's role, in one query (two without `?board=`);
+    _NoSuchBoard if the viewer may not read it."""
+    board_id = _requested_board_id(request)
+    if board_id is None:
+        board_id = default_board().pk
+    board = viewer_board(request.user, board_id)
+    if board is None:
+        raise _NoSuchBoard
+    return board
+
+
+def _clean_text(value: str, length: int) -> str:
     # NUL cannot occur in stored text, and PostgreSQL refuses it in a query (a 500): drop it.
-    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    return value.replace("\x00", "").strip()[:length]
+
+
+def _board_context(request: HttpRequest, board: Board) -> dict:
+    search = _clean_text(request.GET.get("q", ""), 200)
+    assignee = _clean_text(request.GET.get("assignee", ""), 150)
     show_all = frozenset(request.GET.getlist("show")) & frozenset(TaskStatus.values)
     # The card the page just moved: shown even past a column's cap, so it stays in sight (and in
     # focus). Anything but a plain id is ignored, as an unknown one is.
-    keep = request.GET.get("keep", "")
-    keep_id = int(keep) if keep.isascii() and keep.isdigit() and len(keep) <= 18 else None
-    board_data = tasks_for_board(search=search, show_all=show_all, keep=keep_id)
-    columns = board_data.columns
+    keep_id = _id(request.GET.get("keep", ""))
+    contents = tasks_for_board(
+        board_id=board.pk,
+        search=search,
+        show_all=show_all,
+        keep=keep_id,
+        assignee=assignee,
+        actor=request.user,
+    )
+    columns = contents.columns
+    query = {"board": board.pk, "q": search, "assignee": assignee}
     for column in columns:
-        column.show_all_query = _query(search, show_all | {column.status})
-        column.collapse_query = _query(search, show_all - {column.status})
+        column.show_all_query = _query(**query, show_all=show_all | {column.status})
+        column.collapse_query = _query(**query, show_all=show_all - {column.status})
+    role = board.role
     return {
-        "board": board_data,
+        "board": board,
+        "contents": contents,
         "columns": columns,
         "search": search,
-        "can_edit": request.user.is_authenticated,
-        "has_filters": bool(search or show_all),
+        "assignee": assignee,
+        "role": role,
+        "can_edit": role_allows(role, Role.EDITOR),
+        "is_owner": role_allows(role, Role.OWNER),
+        "has_filters": bool(search or show_all or assignee),
+        "clear_search_query": _query(board=board.pk, assignee=assignee),
     }
 
 
-def _query(search: str, show_all: frozenset[str]) -> str:
-    params: dict[str, object] = {}
-    if search:
-        params["q"] = search
+def _query(
+    *, board: int, q: str = "", assignee: str = "", show_all: frozenset[str] = frozenset()
+) -> str:
+    params: dict[str, object] = {"board": board}
+    if q:
+        params["q"] = q
+    if assignee:
+        params["assignee"] = assignee
     if show_all:
         params["show"] = sorted(show_all)
-    return "?" + urlencode(params, doseq=True) if params else "?"
+    return "?" + urlencode(params, doseq=True)
 
 
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
+    """The board page: `/?board=<id>` (the default board when absent)."""
     if not _readable(request.user):
         return redirect_to_login(request.get_full_path())
-    context = _board_context(request)
-    unread = unread_notifications()
+    boards = viewer_boards(request.user)
+    try:
+        chosen = _chosen_board(request, boards)
+    except _NoSuchBoard:
+        return _board_not_found_page(request)
+    if chosen is None:
+        return render(
+            request, "board/no_boards.html", {"boards": boards, "public_read": settings.PUBLIC_READ}
+        )
+    context = _board_context(request, chosen)
+    context["boards"] = boards
+    context["members"] = board_members(chosen)
+    context["public_read"] = settings.PUBLIC_READ
+    unread = unread_notifications(request.user)
     context["unread_count"], context["newest_unread_id"] = unread
-    context["board_version"] = version_of(context["board"].tasks_summary, unread)
+    context["board_version"] = version_of(context["contents"].tasks_summary, unread)
     return render(request, "board/board.html", context)
 
 
@@ -95,18 +201,25 @@ def board_columns(request: HttpRequest) -> HttpResponse:
     """The columns alone: what an open board swaps in when something changed."""
     if not _readable(request.user):
         return _not_readable()
-    return _fragment(request, "board/partials/columns.html", _board_context(request))
+    try:
+        chosen = _fragment_board(request)
+    except _NoSuchBoard:
+        return _board_not_found_json()
+    return _fragment(request, "board/partials/columns.html", _board_context(request, chosen))
 
 
 @require_safe
 def board_notifications(request: HttpRequest) -> HttpResponse:
-    """The bell's list, newest first, with the unread count: what the open panel swaps in."""
+    """The bell's list, newest first, with the unread count: what the open panel swaps in. The
+    viewer's own notifications (every board they may read); `?board=` is the page's board, whose
+    tasks open in place."""
     if not _readable(request.user):
         return _not_readable()
     context = {
-        "notifications": recent_notifications(),
-        "unread_count": unread_notifications()[0],
-        "can_edit": request.user.is_authenticated,
+        "notifications": recent_notifications(request.user),
+        "unread_count": unread_notifications(request.user)[0],
+        "can_mark_read": request.user.is_authenticated,
+        "page_board_id": _id(request.GET.get("board", "")),
     }
     return _fragment(request, "board/partials/notifications.html", context)
 
@@ -116,7 +229,14 @@ def board_state(request: HttpRequest) -> HttpResponse:
     """The polling fallback: 304 while nothing changed, else the new version and unread count."""
     if not _readable(request.user):
         return _not_readable()
-    version, unread_count = board_version()
+    try:
+        board_id = _requested_board_id(request)
+    except _NoSuchBoard:
+        return _board_not_found_json()
+    state = board_version(board_id or default_board().pk, request.user)
+    if state is None:
+        return _board_not_found_json()
+    version, unread_count = state
     etag = f'"{version}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
@@ -125,6 +245,63 @@ def board_state(request: HttpRequest) -> HttpResponse:
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@require_safe
+def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
+    """A board's settings: name, visibility, members and bots. Owners change them (through the
+    REST API); everyone else who may read the board sees them read-only."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    boards = viewer_boards(request.user)
+    chosen = next((board for board in boards if board.pk == board_id), None)
+    if chosen is None:
+        return _board_not_found_page(request)
+    role = chosen.role
+    context = {
+        "board": chosen,
+        "boards": boards,
+        "role": role,
+        "is_owner": role_allows(role, Role.OWNER),
+        "members": board_members(chosen),
+        "roles": Role.choices,
+        "public_read": settings.PUBLIC_READ,
+    }
+    return render(request, "board/settings.html", context)
+
+
+@require_safe
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The viewer's notifications, a page at a time, with filters: unread only, type, board."""
+    boards = viewer_boards(request.user)
+    board_id = _id(request.GET.get("board", ""))
+    if board_id not in {board.pk for board in boards}:
+        board_id = None
+    notification_type = request.GET.get("type", "")
+    if notification_type not in NotificationType.values:
+        notification_type = ""
+    unread_only = request.GET.get("unread", "") == "1"
+    items = bell_items(
+        request.user,
+        unread_only=unread_only,
+        notification_type=notification_type or None,
+        board_id=board_id,
+    )
+    page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {"unread": "1" if unread_only else "", "type": notification_type, "board": board_id}
+    kept = {name: value for name, value in filters.items() if value}
+    context = {
+        "page": page,
+        "boards": boards,
+        "types": NotificationType.choices,
+        "filters": filters,
+        "has_filters": bool(kept),
+        "page_query": urlencode(kept),
+        "unread_count": unread_notifications(request.user)[0],
+        "public_read": settings.PUBLIC_READ,
+    }
+    return render(request, "board/inbox.html", context)
 
 
 async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
@@ -147,9 +324,35 @@ async def _stream(queue: asyncio.Queue, keepalive: float) -> AsyncIterator[str]:
         fanout.unsubscribe(queue)
 
 
+@dataclass(frozen=True)
+class _StreamViewer:
+    is_authenticated: bool
+    user_id: int | None
+    # The boards whose events the stream carries (None: every board).
+    boards: frozenset[int] | None
+
+
+@sync_to_async
+def _stream_viewer(request: HttpRequest) -> _StreamViewer:
+    """Who the stream is for and the boards they may read when it opens: nothing about other
+    boards reaches the page, not even that they exist. Then this request's database connection
+    is closed: a stream stays open for hours and must not hold one all that time."""
+    try:
+        user = request.user
+        if sees_every_board(user):
+            boards = None
+        else:
+            boards = frozenset(readable_boards(user).values_list("pk", flat=True))
+        signed_in = user.is_authenticated
+        return _StreamViewer(signed_in, user.pk if signed_in else None, boards)
+    finally:
+        connections.close_all()
+
+
 @require_safe
 async def board_events(request: HttpRequest) -> HttpResponse:
-    """Server-Sent Events: every change event, as it is published, to every open board."""
+    """Server-Sent Events: every change event of the boards the viewer may read, as it is
+    published (and the viewer's own inbox events), to every open board."""
     if not isinstance(request, ASGIRequest):
         # Under WSGI (runserver, `gunicorn tracker.wsgi`) Django would wait for this endless stream
         # to end before sending a byte, holding a worker: answer at once, and the board polls.
@@ -160,7 +363,8 @@ async def board_events(request: HttpRequest) -> HttpResponse:
             },
             status=503,
         )
-    if not settings.PUBLIC_READ and not (await request.auser()).is_authenticated:
+    viewer = await _stream_viewer(request)
+    if not settings.PUBLIC_READ and not viewer.is_authenticated:
         return _not_readable()
     if request.method == "HEAD":
         # The stream's headers without the stream: a body that never ends would hold the request.
@@ -168,7 +372,7 @@ async def board_events(request: HttpRequest) -> HttpResponse:
         response.headers["Cache-Control"] = "no-cache"
         return response
     try:
-        queue = await fanout.subscribe()
+        queue = await fanout.subscribe(boards=viewer.boards, user=viewer.user_id)
     except (redis.RedisError, OSError, TimeoutError):
         return JsonResponse(
             {"detail": "Live events are unavailable; poll /board/state instead."}, status=503

@@ -148,8 +148,10 @@ def make_page(browser, live_url, watch, transactional_db):
 
 @pytest.fixture
 def member(transactional_db):
-    """Alice, an editor of the default board."""
-    alice = get_user_model().objects.create_user("alice", "alice@example.com", "alice-password-1")
+    """Alice Smith, an editor of the default board (the board the pages show when they name none)."""
+    alice = get_user_model().objects.create_user(
+        "alice", "alice@example.com", "alice-password-1", first_name="Alice", last_name="Smith"
+    )
     Membership.objects.create(board=default_board(), user=alice, role=Role.EDITOR)
     return alice
 

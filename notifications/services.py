@@ -120,7 +120,11 @@ def notifications_create_reminders(*, tasks: Iterable, now: datetime) -> list[No
     created = Notification.objects.bulk_create(rows)
     if created:
         _deliver(created, recipients_by_task(tasks))
-        events.publish_after_commit("notification.created", {"count": len(created)})
+        # The boards, so that live streams pass the event only to pages of those boards.
+        boards = sorted({notification.board_id for notification in created})
+        events.publish_after_commit(
+            "notification.created", {"count": len(created), "boards": boards}
+        )
     return created
 
 

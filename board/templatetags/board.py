@@ -1,12 +1,17 @@
-"""Template filters for the board: relative times ("in 12 min") and intervals ("every 1 h").
+"""Template filters for the board: relative times ("in 12 min"), intervals ("every 1 h") and
+people (a name and initials for an assignee's chip).
 
 board/static/board/js/times.js keeps the same wording when it refreshes the times in the page.
 """
 
+import zlib
 from datetime import UTC, datetime
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+
+from board.selectors import display_name
 
 register = template.Library()
 
@@ -56,7 +61,45 @@ def iso_utc(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def person_name(user) -> str:
+    """Full name, else username (board.selectors.display_name)."""
+    return display_name(user)
+
+
+def initials(user) -> str:
+    """Two letters for a chip: of the first and last names, else the username's first two."""
+    words = user.get_full_name().split()
+    if len(words) >= 2:
+        letters = words[0][0] + words[-1][0]
+    elif words:
+        letters = words[0][:2]
+    else:
+        letters = user.get_username()[:2]
+    return letters.upper()
+
+
+def is_bot(user) -> bool:
+    """Whether the account is a bot's (an accounts.Bot row, read along by boards.selectors)."""
+    try:
+        return getattr(user, "bot", None) is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+# How many avatar colours board.css defines (.avatar-0 to .avatar-5).
+AVATAR_COLOURS = 6
+
+
+def avatar_colour(username: str) -> int:
+    """The same colour for a person on every card and page (a stable hash, not Python's)."""
+    return zlib.crc32(username.encode()) % AVATAR_COLOURS
+
+
 register.filter("relative_time", relative_time)
+register.filter("avatar_colour", avatar_colour)
+register.filter("is_bot", is_bot)
+register.filter("person_name", person_name)
+register.filter("initials", initials)
 register.filter("iso_utc", iso_utc)
 register.filter("excerpt", excerpt)
 register.filter("interval_label", interval_label)

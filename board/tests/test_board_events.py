@@ -5,11 +5,18 @@ import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from django.contrib.auth import get_user_model
 from django.test import AsyncClient
 
 from board import views
+from board.tests.board_factories import bulk_boards, member
+from boards.access import default_board
 from tracker import events
-from tracker.live import EventFanout
+from tracker.live import Audience, EventFanout
+
+# The stream reads the boards its viewer may hear about, from another thread than the test's.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run(scenario):
@@ -102,3 +109,91 @@ def test_streams_in_one_process_share_one_subscription(redis_connection):
     subscribers, received = run(scenario)
     assert subscribers == 1
     assert received == ["hello", "hello"]
+
+
+def publish_marked(redis_connection, data: dict) -> str:
+    marker = uuid.uuid4().hex
+    event = {"type": "task.updated", "data": {**data, "marker": marker}}
+    redis_connection.publish(events.channel(), json.dumps(event))
+    return marker
+
+
+def heard(redis_connection, *, user=None, events_data: list[dict]) -> list[bool]:
+    """Open a stream (as `user`), publish each event, then a last one every stream hears; which of
+    the events reached the stream."""
+
+    async def scenario():
+        client = AsyncClient()
+        if user is not None:
+            await client.aforce_login(user)
+        response = await client.get("/events/")
+        stream = aiter(response.streaming_content)
+        await next_chunk(stream)
+        markers = [publish_marked(redis_connection, data) for data in events_data]
+        last = publish_marked(redis_connection, {})
+        seen = ""
+        while last not in seen:
+            seen += await next_chunk(stream)
+        await stream.aclose()
+        return [marker in seen for marker in markers]
+
+    return run(scenario)
+
+
+def test_a_stream_carries_only_events_of_boards_the_viewer_may_read(redis_connection):
+    private = bulk_boards(1)[0]
+    public = default_board()
+    assert heard(
+        redis_connection,
+        events_data=[{"board": private.pk}, {"board": public.pk}, {"boards": [private.pk]}],
+    ) == [False, True, False]
+
+
+def test_a_member_hears_about_their_private_board(redis_connection):
+    private = bulk_boards(1)[0]
+    alice = get_user_model().objects.create_user("alice")
+    member(alice, private)
+    assert heard(redis_connection, user=alice, events_data=[{"board": private.pk}]) == [True]
+
+
+def test_a_persons_inbox_events_reach_only_their_streams(redis_connection):
+    alice = get_user_model().objects.create_user("alice")
+    dave = get_user_model().objects.create_user("dave")
+    assert heard(
+        redis_connection, user=alice, events_data=[{"user": alice.pk}, {"user": dave.pk}]
+    ) == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("stream", "event", "hears"),
+    [
+        (Audience(boards=frozenset({1})), Audience(boards=frozenset({1, 2})), True),
+        (Audience(boards=frozenset({1})), Audience(boards=frozenset({2})), False),
+        (Audience(boards=None), Audience(boards=frozenset({2})), True),
+        (Audience(boards=frozenset({1})), Audience(), True),
+        (Audience(user=5), Audience(user=5), True),
+        (Audience(user=5), Audience(user=6), False),
+        (Audience(), Audience(user=6), False),
+    ],
+)
+def test_who_hears_an_event(stream, event, hears):
+    assert stream.hears(event) is hears
+
+
+@pytest.mark.parametrize(
+    ("text", "audience"),
+    [
+        ('{"type": "task.updated", "data": {"id": 1, "board": 3}}', Audience(frozenset({3}))),
+        (
+            '{"type": "notification.created", "data": {"boards": [3, 4]}}',
+            Audience(frozenset({3, 4})),
+        ),
+        ('{"type": "notification.read", "data": {"user": 7}}', Audience(user=7)),
+        ('{"type": "resync", "data": {}}', Audience()),
+        ("hello", Audience()),
+        ('["not", "an", "object"]', Audience()),
+        ('{"data": {"board": "3"}}', Audience(frozenset())),
+    ],
+)
+def test_an_events_audience_is_read_from_its_data(text, audience):
+    assert Audience.of_event(text) == audience

@@ -1,13 +1,17 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
 from board.selectors import DONE_COLUMN_LIMIT
 from board.templatetags.board import relative_time
-from board.tests.board_factories import bulk_tasks
+from board.tests.board_factories import bulk_boards, bulk_tasks, member, tasks_over_boards
+from boards.access import default_board
+from boards.models import Role, Visibility
 from notifications.services import notification_create
+from tasks.services import task_create
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +23,20 @@ def browser_client() -> Client:
 
 @pytest.fixture
 def logged_in_client(user) -> Client:
+    """alice, an editor of the default board (conftest)."""
     client = Client()
     client.force_login(user)
     return client
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def person(username: str, **fields):
+    return get_user_model().objects.create_user(username, **fields)
 
 
 def test_anonymous_board_shows_tasks_in_their_columns(browser_client, make_task):
@@ -34,30 +49,47 @@ def test_anonymous_board_shows_tasks_in_their_columns(browser_client, make_task)
     assert todo < html.index("Write report") < in_progress < html.index("Deploy") < done
 
 
-def test_anonymous_board_renders_in_two_queries_with_1000_tasks(
-    browser_client, django_assert_num_queries
+@pytest.fixture
+def twenty_boards():
+    """10,000 tasks over 20 public boards (the default board among them)."""
+    boards = [default_board(), *bulk_boards(19, visibility=Visibility.PUBLIC)]
+    tasks_over_boards(10_000, boards)
+    return boards
+
+
+def test_anonymous_board_renders_in_five_queries_with_10000_tasks_over_20_boards(
+    browser_client, twenty_boards, django_assert_num_queries
 ):
-    bulk_tasks(1000)
-    with django_assert_num_queries(2):  # the cards with their counts, the unread count
-        response = browser_client.get("/")
+    # The boards for the switcher (and the one asked for among them), the board's members, the
+    # cards with their counts, the cards' assignees, the unread count.
+    with django_assert_num_queries(5):
+        response = browser_client.get(f"/?board={twenty_boards[7].pk}")
     assert response.status_code == 200
+    assert response.content.count(b'<li class="card"') == 167 + 167 + 20
 
 
-def test_logged_in_board_renders_in_four_queries_with_1000_tasks(
-    logged_in_client, django_assert_num_queries
+def test_logged_in_board_renders_in_seven_queries_with_10000_tasks_over_20_boards(
+    user, twenty_boards, django_assert_num_queries
 ):
-    bulk_tasks(1000)
-    with django_assert_num_queries(4):  # the session and its user, then the two board queries
-        response = logged_in_client.get("/")
+    member(user, twenty_boards[7], Role.EDITOR)
+    client = client_of(user)
+    # The session and its user, the boards with the viewer's roles, the members, the cards, their
+    # assignees, the viewer's own unread count.
+    with django_assert_num_queries(7):
+        response = client.get(f"/?board={twenty_boards[7].pk}")
     assert b'id="add-task-form"' in response.content
 
 
-def test_the_columns_fragment_keeps_the_card_named_by_keep_in_one_query(
+def test_the_columns_fragment_keeps_the_card_named_by_keep_in_three_queries(
     browser_client, django_assert_num_queries
 ):
     tasks = bulk_tasks(1000, statuses=("todo",))
-    with django_assert_num_queries(1):  # the cards with their counts
-        html = browser_client.get(f"/board/columns?keep={tasks[-1].pk}").content.decode()
+    board = default_board()
+    # The board (may the viewer read it?), the cards with their counts, their assignees.
+    with django_assert_num_queries(3):
+        html = browser_client.get(
+            f"/board/columns?board={board.pk}&keep={tasks[-1].pk}"
+        ).content.decode()
     assert f'id="task-{tasks[-1].pk}"' in html
     assert f'id="task-{tasks[-2].pk}"' not in html
 
@@ -74,6 +106,7 @@ def test_anonymous_visitors_get_a_log_in_link_and_no_write_controls(browser_clie
     make_task("Deploy")
     html = browser_client.get("/").content.decode()
     assert 'href="/accounts/login/?next=/"' in html
+    assert 'id="read-only-note"' in html
     assert "add-task-form" not in html
     assert 'data-action="move"' not in html
 
@@ -103,7 +136,7 @@ def test_private_board_sends_anonymous_visitors_to_log_in(browser_client, settin
 
 def test_columns_fragment_is_only_the_columns(browser_client, make_task):
     make_task("Deploy")
-    html = browser_client.get("/board/columns?q=dep").content.decode()
+    html = browser_client.get(f"/board/columns?board={default_board().pk}&q=dep").content.decode()
     assert html.startswith('<div id="board-columns"')
     assert "Deploy" in html and "<html" not in html
 
@@ -113,6 +146,32 @@ def test_state_answers_304_while_nothing_changed(browser_client, make_task):
     first = browser_client.get("/board/state")
     again = browser_client.get("/board/state", HTTP_IF_NONE_MATCH=first.headers["ETag"])
     assert again.status_code == 304
+
+
+def test_state_of_a_board_reads_in_two_queries(
+    browser_client, twenty_boards, django_assert_num_queries
+):
+    # The board's summary (only if the viewer may read it), the unread count.
+    with django_assert_num_queries(2):
+        response = browser_client.get(f"/board/state?board={twenty_boards[3].pk}")
+    assert response.status_code == 200
+
+
+def test_state_is_per_board(browser_client, make_task):
+    other = bulk_boards(1, visibility=Visibility.PUBLIC)[0]
+    first = browser_client.get(f"/board/state?board={other.pk}")
+    make_task("On the default board")
+    again = browser_client.get(
+        f"/board/state?board={other.pk}", HTTP_IF_NONE_MATCH=first.headers["ETag"]
+    )
+    assert again.status_code == 304
+    task_create(name="On the other board", board=other)
+    assert (
+        browser_client.get(
+            f"/board/state?board={other.pk}", HTTP_IF_NONE_MATCH=first.headers["ETag"]
+        ).status_code
+        == 200
+    )
 
 
 def test_state_answers_the_new_unread_count_after_a_change(browser_client):

@@ -107,7 +107,7 @@ def test_an_oversized_body_is_413_before_the_view(settings):
     assert Task.objects.count() == 0
 
 
-def test_the_event_stream_goes_to_the_asgi_handler(settings):
+def test_the_event_stream_goes_to_the_asgi_handler(settings, transactional_db):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     sent = call(application, "GET", "/events/")
     # The stream view itself answered (Redis is down), not the WSGI refusal below.

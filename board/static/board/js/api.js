@@ -32,10 +32,13 @@ export async function api(method, url, body) {
 // A failed call in words a person understands.
 export function problem(result) {
   if (result.status === 0) return "Could not reach the server. Check your connection and try again.";
+  const detail = result.data && typeof result.data.detail === "string" ? result.data.detail : null;
+  // A 403 from a role check says which role it takes (boards.access.require_role).
+  if (result.status === 403 && detail && detail.includes("board")) return detail;
   if (result.status === 401 || result.status === 403) {
     return "You are not allowed to do that. Your session may have ended: log in again.";
   }
-  if (result.status === 404) return "That task no longer exists.";
+  if (result.status === 404) return detail || "That task no longer exists.";
   if (result.data && typeof result.data.detail === "string") return result.data.detail;
   return "Something went wrong (" + result.status + "). Please try again.";
 }

@@ -20,6 +20,11 @@ export function canEdit() {
   return columnsElement().dataset.canEdit === "true";
 }
 
+// The board this page shows (`/?board=<id>`): every fragment, poll and write names it.
+export function boardId() {
+  return columnsElement().dataset.boardId;
+}
+
 export function taskIdOf(card) {
   return card.id.slice("task-".length);
 }
@@ -54,7 +59,9 @@ export function keepInView(taskId) {
 function boardQuery() {
   const params = new URLSearchParams(window.location.search);
   const query = new URLSearchParams();
+  query.set("board", boardId());
   if (params.get("q")) query.set("q", params.get("q"));
+  if (params.get("assignee")) query.set("assignee", params.get("assignee"));
   params.getAll("show").forEach((status) => query.append("show", status));
   if (keptTaskId) query.set("keep", keptTaskId);
   return query.toString();
@@ -81,7 +88,7 @@ function restoreFocus(place) {
 
 async function fetchAndSwap() {
   const query = boardQuery();
-  const fresh = await fetchFragment("/board/columns" + (query ? "?" + query : ""), "board-columns");
+  const fresh = await fetchFragment("/board/columns?" + query, "board-columns");
   if (!fresh) return;
   if (paused) {
     missedWhilePaused = true;

@@ -1,13 +1,15 @@
 // The task dialog: read a task from the API, edit it, delete it after a confirmation.
 import { api, problem } from "./api.js";
-import { canEdit, refreshColumns, taskIdOf } from "./columns.js";
+import { boardId, canEdit, refreshColumns, taskIdOf } from "./columns.js";
 import { announce, showToast } from "./feedback.js";
 import { clearErrors, showErrors } from "./forms.js";
+import { pickedAssignees, setPickedAssignees } from "./picker.js";
 import { refreshRelativeTimes } from "./times.js";
 
 const dialog = document.getElementById("task-dialog");
 const form = document.getElementById("task-form");
 const deleteConfirm = document.getElementById("delete-confirm");
+const picker = document.getElementById("edit-assignees");
 // The task shown (as the API answered it) and the control that opened the dialog.
 let shown = null;
 let opener = null;
@@ -29,6 +31,11 @@ export async function openDialog(taskId, openedBy) {
     return;
   }
   const task = result.data;
+  if (String(task.board) !== boardId()) {
+    // A task of another board (a link from the bell): open it on its own board.
+    window.location.assign("/?board=" + task.board + "#task-" + task.id);
+    return;
+  }
   shown = task;
   opener = openedBy || null;
   clearErrors(form);
@@ -37,6 +44,8 @@ export async function openDialog(taskId, openedBy) {
   form.elements.description.value = task.description || "";
   form.elements.interval_minutes.value = String(task.interval_minutes);
   form.elements.status.value = task.status;
+  setPickedAssignees(picker, task.assignees || []);
+  document.getElementById("detail-created-by").textContent = task.created_by || "—";
   setTime("detail-last-ping", task.last_ping);
   setTime("detail-next-reminder", task.next_reminder_at);
   setTime("detail-created", task.created_at);
@@ -59,6 +68,8 @@ function changes() {
   }
   if (interval !== String(shown.interval_minutes)) body.interval_minutes = interval;
   if (form.elements.status.value !== shown.status) body.status = form.elements.status.value;
+  const assignees = pickedAssignees(picker);
+  if (assignees.join("\n") !== [...(shown.assignees || [])].sort().join("\n")) body.assignees = assignees;
   return body;
 }
 

@@ -1,6 +1,8 @@
 // Field errors next to their fields, and the New task form.
 import { api, problem } from "./api.js";
+import { boardId } from "./columns.js";
 import { announce } from "./feedback.js";
+import { foldPicker, pickedAssignees, setPickedAssignees } from "./picker.js";
 
 export function clearErrors(form) {
   form.querySelectorAll("[data-error-for]").forEach((element) => {
@@ -48,9 +50,16 @@ export function setUpAddTask(onAdded) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
-    const body = { name: form.elements.name.value, description: form.elements.description.value };
+    const body = {
+      board: Number(boardId()),
+      name: form.elements.name.value,
+      description: form.elements.description.value,
+    };
     const interval = form.elements.interval_minutes.value.trim();
     if (interval) body.interval_minutes = interval;
+    const picker = document.getElementById("add-assignees");
+    const assignees = picker ? pickedAssignees(picker) : [];
+    if (assignees.length) body.assignees = assignees;
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     const result = await api("POST", "/tasks/", body);
@@ -60,6 +69,10 @@ export function setUpAddTask(onAdded) {
       return;
     }
     form.reset();
+    if (picker) {
+      setPickedAssignees(picker, []);
+      foldPicker(picker);
+    }
     form.elements.name.focus();
     announce("Task “" + result.data.name + "” added to To Do.");
     onAdded();

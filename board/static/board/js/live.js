@@ -1,10 +1,12 @@
 // Live updates: Server-Sent Events from /events/; when they are unavailable (no EventSource, or a
 // 503 because Redis is down) the page polls /board/state with an ETag instead. Either way it only
 // calls `tasksChanged` and `notificationsChanged`, which main.js coalesces into few refreshes.
+// The stream carries the events of every board the viewer may read (tracker.live): task events of
+// other boards are ignored; notification events are not, since the bell spans all the boards.
 const POLL_MILLISECONDS = 2500;
 const SSE_RETRY_MILLISECONDS = 30000;
 
-export function startLive({ tasksChanged, notificationsChanged, setUnread }) {
+export function startLive({ boardId, tasksChanged, notificationsChanged, setUnread }) {
   const connectionState = document.getElementById("connection-state");
   // The version the page shows, as an ETag: the board was rendered at this one.
   let knownEtag = '"' + connectionState.dataset.boardVersion + '"';
@@ -21,7 +23,7 @@ export function startLive({ tasksChanged, notificationsChanged, setUnread }) {
   // One cheap request: 304 while the board is still at the version the page knows.
   async function checkForChanges() {
     try {
-      const response = await fetch("/board/state", {
+      const response = await fetch("/board/state?board=" + encodeURIComponent(boardId), {
         headers: { Accept: "application/json", "If-None-Match": knownEtag },
         cache: "no-store",
         credentials: "same-origin",
@@ -64,7 +66,11 @@ export function startLive({ tasksChanged, notificationsChanged, setUnread }) {
       return;
     }
     const type = String(event.type || "");
-    if (type.startsWith("task.") || type === "resync") tasksChanged();
+    const data = event.data || {};
+    const ofThisBoard = !("board" in data) || String(data.board) === String(boardId);
+    // A change of the board itself (its members, a role) may change what the columns allow.
+    const boardOrTask = type.startsWith("task.") || type.startsWith("board.");
+    if ((boardOrTask && ofThisBoard) || type === "resync") tasksChanged();
     if (type.startsWith("notification.") || type === "resync") notificationsChanged();
   }
 

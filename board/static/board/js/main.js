@@ -1,13 +1,16 @@
 // The board's behaviour on top of the server-rendered page (board/templates/board/board.html).
 // Writes go to the REST API; the columns and the notification list come back as server HTML;
 // every string from data reaches the page escaped by Django templates or through textContent.
-import { columnsElement, onRender, refreshColumns } from "./columns.js";
+import { boardId, columnsElement, onRender, refreshColumns } from "./columns.js";
 import { coalesce } from "./coalesce.js";
 import { isDialogOpen, openDialog, setUpDialog } from "./dialog.js";
+import { setUpFilters } from "./filters.js";
 import { setUpAddTask } from "./forms.js";
 import { startLive } from "./live.js";
 import { addMoveButtons, setUpMoveButtons, setUpSorting } from "./moves.js";
+import "./newboard.js";
 import { refreshNotifications, setUnread, setUpNotifications } from "./notifications.js";
+import { setUpPicker } from "./picker.js";
 import { setUpSearch } from "./search.js";
 import { refreshRelativeTimes } from "./times.js";
 
@@ -22,12 +25,17 @@ if (columnsElement()) {
   setUpSorting();
   setUpMoveButtons();
   setUpSearch(refreshColumns);
+  setUpFilters(refreshColumns);
+  setUpPicker(document.getElementById("add-assignees"));
+  setUpPicker(document.getElementById("edit-assignees"));
   setUpAddTask(refreshColumns);
   setUpDialog();
   setUpNotifications({ openTask: openDialog, dialogOpen: isDialogOpen });
   startLive({
+    boardId: boardId(),
     tasksChanged: coalesce(refreshColumns, LIVE_REFRESH_WINDOW_MILLISECONDS),
     notificationsChanged: coalesce(refreshNotifications, LIVE_REFRESH_WINDOW_MILLISECONDS),
     setUnread,
   });
+  document.documentElement.classList.add("js-ready");
 }

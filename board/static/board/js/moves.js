@@ -40,7 +40,8 @@ async function moveTask(taskId, body) {
 // swapped in, so the swap sees no difference on unchanged cards).
 export function addMoveButtons(root) {
   const template = document.getElementById("move-buttons");
-  if (!template) return;
+  // None when the viewer's role no longer allows moves (the server says so in each fragment).
+  if (!template || root.dataset.canEdit === "false") return;
   const sections = Array.from(root.querySelectorAll("section.column"));
   sections.forEach((section, index) => {
     const targets = { previous: sections[index - 1], next: sections[index + 1] };

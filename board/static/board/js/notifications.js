@@ -2,6 +2,7 @@
 // /board/notifications, board/partials/notifications.html), announcements of new ones and desktop
 // notifications for new reminders.
 import { api, problem } from "./api.js";
+import { boardId } from "./columns.js";
 import { announce, showToast } from "./feedback.js";
 import { fetchFragment, swapIn } from "./fragments.js";
 import { refreshRelativeTimes } from "./times.js";
@@ -46,9 +47,10 @@ function tellAboutNew(items) {
 }
 
 // One request brings the list and the unread count; the list is kept current even while the panel
-// is closed, so opening it shows the latest at once.
+// is closed, so opening it shows the latest at once. The list is the viewer's own, from every board
+// they may read; `board` says which of its tasks open here rather than on their own board.
 export async function refreshNotifications() {
-  const fresh = await fetchFragment("/board/notifications", "notifications-body");
+  const fresh = await fetchFragment("/board/notifications?board=" + boardId(), "notifications-body");
   if (!fresh) {
     if (!panel.hidden) {
       const empty = document.getElementById("notifications-empty");
