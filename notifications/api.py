@@ -124,7 +124,9 @@ class NotificationViewSet(
     def read_all(self, request: Request) -> Response:
         boards = readable_boards(request.user)
         if has_own_inbox(request.user):
-            count = inbox_mark_read(entries=selectors.inbox_list(user=request.user, boards=boards))
+            count = inbox_mark_read(
+                user=request.user, entries=selectors.inbox_list(user=request.user, boards=boards)
+            )
         else:
             count = notifications_mark_read(
                 notifications=selectors.notifications_list(boards=boards)

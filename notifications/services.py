@@ -161,9 +161,10 @@ def inbox_entry_mark_read(*, entry: InboxEntry, now: datetime | None = None) -> 
 
 
 @transaction.atomic
-def inbox_mark_read(*, entries: QuerySet[InboxEntry], now: datetime | None = None) -> int:
-    """Mark the unread entries of `entries` (one recipient's inbox, or part of it) read; how many."""
-    count = entries.filter(read_at__isnull=True).update(read_at=now or timezone.now())
+def inbox_mark_read(*, user, entries: QuerySet[InboxEntry], now: datetime | None = None) -> int:
+    """Mark the unread entries of `entries` (part of `user`'s inbox) read; how many."""
+    count = entries.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())
     if count:
-        events.publish_after_commit("notification.read", {"count": count})
+        # Names the reader, so only their streams refresh the bell (tracker.live).
+        events.publish_after_commit("notification.read", {"count": count, "user": user.pk})
     return count
