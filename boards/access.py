@@ -36,6 +36,14 @@ def is_bot(actor) -> bool:
     return actor is not None and getattr(actor, "bot", None) is not None
 
 
+def _signed_in_as_bot(actor) -> bool:
+    """Whether `actor` is a bot, from what token authentication loaded alone (no query): bots
+    reach the API only with a token (accounts.backends keeps them off pages), and
+    accounts.authentication reads the token's user with its bot row."""
+    cache = getattr(getattr(actor, "_state", None), "fields_cache", {})
+    return cache.get("bot") is not None
+
+
 def require_may_create_boards(actor) -> None:
     """Bots work on the boards they were given: they make none (and so never own one they made)."""
     if is_bot(actor):
@@ -49,11 +57,12 @@ def sees_every_board(actor) -> bool:
 
 
 def readable_boards(actor) -> QuerySet[Board]:
-    """The boards `actor` may read: members' boards, public ones while PUBLIC_READ, or all."""
+    """The boards `actor` may read: members' boards, public ones while PUBLIC_READ (not for bots:
+    a bot's token reaches its own boards alone), or all."""
     if sees_every_board(actor):
         return Board.objects.all()
     readable = Q(pk__in=[])
-    if settings.PUBLIC_READ:
+    if settings.PUBLIC_READ and not _signed_in_as_bot(actor):
         readable |= Q(visibility=Visibility.PUBLIC)
     if actor is not None and actor.is_authenticated:
         readable |= Q(pk__in=Membership.objects.filter(user=actor).values("board_id"))

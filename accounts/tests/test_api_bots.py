@@ -318,3 +318,15 @@ def test_a_bot_cannot_be_made_an_owner(owner_client, board, make_bot):
     assert response.status_code == 400
     assert "bots may be viewers or editors only" in response.json()["role"][0]
     assert Membership.objects.get(board=board, user__username="ci-bot").role == "editor"
+
+
+def test_a_bots_token_never_reaches_a_public_board_it_is_not_on(board, make_bot, settings):
+    settings.PUBLIC_READ = True  # anyone may read Main, but a bot works on its own boards alone
+    main_task = task_create(name="On Main")
+    _, token = make_bot(board, "ci-bot")
+    bot = bearer(token)
+    assert bot.get(f"/tasks/{main_task.pk}").status_code == 404
+    assert bot.patch(f"/tasks/{main_task.pk}", {"name": "x"}).status_code == 404
+    assert [row["id"] for row in bot.get("/boards/").json()] == [board.pk]
+    assert bot.get("/tasks/").json() == []
+    assert Task.objects.get(pk=main_task.pk).name == "On Main"
