@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
+from accounts.services import token_create
 from boards.models import Board, Membership, Role, Visibility
 from notifications.models import InboxEntry, Notification
 from tasks.models import Task
@@ -66,6 +68,19 @@ class World:
             "other_bot": self._bot(self.other_board, "otto", "elsewhere-bot"),
             "static": self._token(STATIC_TOKEN),
         }
+        # Each caller's own token to revoke: people get one here, bots have their first.
+        self.caller = ""
+        self.own_token = {
+            caller: token_create(user=self.people[username], name="laptop")[0].pk
+            for caller, username in (
+                ("owner", "olga"),
+                ("editor", "ed"),
+                ("viewer", "vera"),
+                ("outsider", "otto"),
+            )
+        }
+        for caller, name in (("bot", "ops-bot"), ("other_bot", "elsewhere-bot")):
+            self.own_token[caller] = ApiToken.objects.get(user__username=name).pk
 
     def _as(self, user) -> APIClient:
         client = APIClient()
@@ -95,6 +110,8 @@ def snapshot() -> str:
         *InboxEntry.objects.order_by("pk"),
     ]
     data = serializers.serialize("json", rows)
+    # Tokens, less when they were last used: using one is bookkeeping, not a change it made.
+    data += repr(list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "expiry")))
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -131,7 +148,31 @@ def writers(ok: int, *, editors: bool) -> dict:
     }
 
 
+SIGNED_IN = {**dict.fromkeys(CALLERS, 200), "anon": 401, "anon_private_reads": 401}
+
 MATRIX = [
+    # A caller's own tokens: people make them; bots and the static token cannot.
+    (R, "GET", "/tokens/", None, SIGNED_IN),
+    (
+        W,
+        "POST",
+        "/tokens/",
+        {"name": "laptop"},
+        {
+            **SIGNED_IN,
+            **dict.fromkeys(["owner", "editor", "viewer", "outsider"], 201),
+            "bot": 403,
+            "other_bot": 403,
+            "static": 403,
+        },
+    ),
+    (
+        W,
+        "DELETE",
+        "/tokens/{own_token}",
+        None,
+        {**dict.fromkeys(CALLERS, 204), "anon": 401, "anon_private_reads": 401, "static": 404},
+    ),
     # Boards
     (R, "GET", "/boards/", None, {**dict.fromkeys(CALLERS, 200), "anon_private_reads": 401}),
     (
@@ -187,6 +228,14 @@ MATRIX = [
     (W, "PUT", "/tasks/{task}", {"name": "Renamed"}, writers(200, editors=True)),
     (W, "DELETE", "/tasks/{task}", None, writers(200, editors=True)),
     # Notifications: in the caller's own inbox (people and bots) or the shared one.
+    (R, "GET", "/notifications/", None, {**dict.fromkeys(CALLERS, 200), "anon_private_reads": 401}),
+    (
+        R,
+        "GET",
+        "/notifications/unread-count",
+        None,
+        {**dict.fromkeys(CALLERS, 200), "anon_private_reads": 401},
+    ),
     (
         W,
         "PATCH",
@@ -220,6 +269,7 @@ def fill(template, world: World):
     if template is None:
         return None
     values = {
+        "own_token": world.own_token.get(world.caller, 0),
         "board": world.board.pk,
         "task": world.task.pk,
         "notification": world.notification.pk,
@@ -244,6 +294,7 @@ CASES = [
 @pytest.mark.parametrize(("kind", "method", "path", "body", "caller", "expected"), CASES)
 def test_permission_matrix(settings, kind, method, path, body, caller, expected):
     world = World(settings)
+    world.caller = caller
     settings.PUBLIC_READ = caller != "anon_private_reads"
     client = world.clients[caller]
     before = snapshot()
