@@ -25,9 +25,9 @@ from boards import selectors as boards_selectors
 from boards.access import readable_boards, role_given
 from boards.models import Board, Membership
 from boards.selectors import boards_for
-from notifications.api import has_own_inbox
 from notifications.models import Notification
 from notifications.selectors import (
+    has_own_inbox,
     inbox_list,
     inbox_unread_summary,
     notifications_list,

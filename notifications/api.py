@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from boards.access import acts_as_service, readable_boards
+from boards.access import readable_boards
 from notifications import selectors
 from notifications.models import InboxEntry, Notification
 from notifications.serializers import (
@@ -39,11 +39,6 @@ class NotificationPagination(HeaderLimitOffsetPagination):
     default_limit = 50  # as the original
 
 
-def has_own_inbox(user) -> bool:
-    """People and bots have an inbox of their own; anonymous readers and the static token share one."""
-    return bool(user and user.is_authenticated) and not acts_as_service(user)
-
-
 class NotificationViewSet(
     PublicReadMixin, ObjectByIdMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
@@ -66,7 +61,7 @@ class NotificationViewSet(
             "task_id": query.validated_data.get("task"),
             "notification_type": query.validated_data.get("type"),
         }
-        if has_own_inbox(request.user):
+        if selectors.has_own_inbox(request.user):
             entries = self.paginate_queryset(selectors.inbox_list(user=request.user, **filters))
             return self.get_paginated_response(InboxEntrySerializer(entries, many=True).data)
         page = self.paginate_queryset(selectors.notifications_list(**filters))
@@ -76,7 +71,7 @@ class NotificationViewSet(
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
     def unread_count(self, request: Request) -> Response:
         boards = readable_boards(request.user)
-        if has_own_inbox(request.user):
+        if selectors.has_own_inbox(request.user):
             count = selectors.inbox_unread_summary(user=request.user, boards=boards)[0]
         else:
             count = selectors.unread_count(boards=boards)
@@ -90,7 +85,7 @@ class NotificationViewSet(
     )
     @action(detail=True, methods=["patch"], url_path="read")
     def read(self, request: Request, pk: str) -> Response:
-        if has_own_inbox(request.user):
+        if selectors.has_own_inbox(request.user):
             entry = self._own_entry(pk)
             inbox_entry_mark_read(entry=entry)
             notification_id = entry.notification_id
@@ -123,7 +118,7 @@ class NotificationViewSet(
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
         boards = readable_boards(request.user)
-        if has_own_inbox(request.user):
+        if selectors.has_own_inbox(request.user):
             count = inbox_mark_read(
                 user=request.user, entries=selectors.inbox_list(user=request.user, boards=boards)
             )

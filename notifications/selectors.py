@@ -7,8 +7,14 @@ inbox entries (notifications.models.InboxEntry), of the boards they may still re
 
 from django.db.models import Count, Max, QuerySet
 
+from boards.access import acts_as_service
 from boards.models import Board
 from notifications.models import InboxEntry, Notification
+
+
+def has_own_inbox(user) -> bool:
+    """People and bots have an inbox of their own; anonymous readers and the static token share one."""
+    return bool(user and user.is_authenticated) and not acts_as_service(user)
 
 
 def notifications_list(
