@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from boards.access import default_board, readable_board_or_404, readable_boards, require_role
+from boards.access import can_read, default_board, readable_board_or_404, require_role
 from boards.models import Role
 from boards.permissions import EditorWritesOnBoard
 from tasks import json_array
@@ -168,7 +168,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         if board is None:
             # The original's clients name no board: the default one, if the caller may see it.
             board = default_board()
-            if not readable_boards(request.user).filter(pk=board.pk).exists():
+            if not can_read(request.user, board):
                 raise NotFound("Name a board for the task: `board` (an id from GET /boards/).")
         require_role(request.user, board, Role.EDITOR)
         task = serializer.save(board=board)
