@@ -7,6 +7,8 @@ from django.utils import timezone
 class NotificationType(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     COMPLETION = "completion", "Completion"
+    # Something needs a person now: a task stalled, a script failed, a reminder went unanswered.
+    ESCALATION = "escalation", "Escalation"
     SYSTEM = "system", "System"
 
 

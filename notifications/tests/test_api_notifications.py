@@ -93,7 +93,7 @@ def test_bad_filters_are_400_naming_the_parameter(anon_client, query, field):
 
 def test_unknown_type_lists_allowed_values(anon_client):
     response = anon_client.get("/notifications/?type=urgent")
-    assert "Allowed values: reminder, completion, system" in response.json()["type"][0]
+    assert "Allowed values: reminder, completion, escalation, system" in response.json()["type"][0]
 
 
 @pytest.mark.parametrize("count", [3, 30])
