@@ -47,6 +47,8 @@ class Board(models.Model):
     # The board that requests naming no board act on (every call of the original's clients).
     is_default = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Remind this many hours before a task's due date (reminders.due); None: no such reminder.
+    remind_hours_before_due = models.FloatField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["id"]

@@ -25,7 +25,14 @@ from boards.models import Role
 from boards.permissions import EditorWritesOnBoard
 from tasks import json_array
 from tasks.models import Task
-from tasks.selectors import tasks_assigned, tasks_matching, tasks_readable_by, tasks_with_people
+from tasks.selectors import (
+    tasks_assigned,
+    tasks_matching,
+    tasks_readable_by,
+    tasks_tagged,
+    tasks_with_breakdown,
+    tasks_with_people,
+)
 from tasks.serializers import TaskListQuerySerializer, TaskSerializer
 from tasks.services import task_delete
 from tracker.api.pagination import HeaderLimitOffsetPagination
@@ -134,7 +141,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     permission_classes = [PublicReadAuthenticatedWrite, EditorWritesOnBoard]
 
     def get_queryset(self) -> QuerySet[Task]:
-        tasks = tasks_with_people(tasks_readable_by(self.request.user))
+        tasks = tasks_with_breakdown(tasks_with_people(tasks_readable_by(self.request.user)))
         if self.action != "list":
             return tasks.select_related("board")
         query = TaskListQuerySerializer(data=self.request.query_params)
@@ -147,6 +154,10 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
             tasks = tasks_assigned(tasks, query.validated_data["assignee"], self.request.user)
         if query.validated_data.get("status"):
             tasks = tasks.filter(status=query.validated_data["status"])
+        if query.validated_data.get("priority"):
+            tasks = tasks.filter(priority=query.validated_data["priority"])
+        if query.validated_data.get("tag"):
+            tasks = tasks_tagged(tasks, query.validated_data["tag"])
         tasks = tasks_matching(tasks, query.validated_data.get("search", ""))
         # id last, so that equal keys still come in a stable order across pages.
         return tasks.order_by(*query.validated_data.get("ordering", []), "id")

@@ -24,6 +24,36 @@ class TaskStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
+class TaskPriority(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class PhaseStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    BLOCKED = "blocked", "Blocked"
+
+
+class TodoStatus(models.TextChoices):
+    TODO = "todo", "To do"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class CommentKind(models.TextChoices):
+    SYSTEM = "system", "System"  # written by tasks.breakdown / tasks.services on a change
+    COMMENT = "comment", "Comment"  # written by a person, a bot or a script
+
+
+TAG_MAX_LENGTH = 50
+CONTEXT_TAGS_MAX_LENGTH = 1000
+COMMENT_MAX_LENGTH = 20_000
+
+
 def validate_interval_minutes(value: float) -> None:
     # `value != value` catches NaN, which slips through every comparison.
     if value != value or not (MIN_INTERVAL_MINUTES <= value <= MAX_INTERVAL_MINUTES):
@@ -97,10 +127,35 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The original's work-breakdown fields (issue 15), with its names and defaults.
+    priority = models.CharField(
+        max_length=10, choices=TaskPriority.choices, default=TaskPriority.MEDIUM
+    )
+    due_date = models.DateTimeField(null=True, blank=True)
+    # Derived from the phases and todos (tasks.breakdown.progress_percent), kept in sync on every
+    # phase or todo write so the list reads a column.
+    progress_percent = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The original's comma-separated string, as given; its tags are TaskTag rows kept in sync.
+    context_tags = models.CharField(
+        max_length=CONTEXT_TAGS_MAX_LENGTH, null=True, blank=True, default=None
+    )
+    definition_of_done = models.TextField(
+        null=True, blank=True, default=None, validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)]
+    )
+    # Due-date reminders (reminders.due): when the "due soon" and "overdue" notifications went
+    # out for the current due_date; a new due_date clears both (tasks.services.task_update).
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
         indexes = [
+            # The due-date sweep (reminders.due): tasks with a due date not yet notified overdue.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(due_date__isnull=False, overdue_notified_at__isnull=True),
+                name="task_due_date_pending_idx",
+            ),
             # The reminder sweep's due query (reminders.sweep.due_tasks: next_reminder_at <= now).
             # The condition is the one the query implies, so SQLite's planner picks this index by
             # itself, without ANALYZE statistics or INDEXED BY; a condition on status would make the
@@ -120,6 +175,12 @@ class Task(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=TaskStatus.values), name="task_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=TaskPriority.values), name="task_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100), name="task_progress_at_most_100"
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -205,3 +266,119 @@ class TaskChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name or 'system'} {self.kind} task {self.task_number}"
+
+
+class TaskTag(models.Model):
+    """One tag of a task's `context_tags`, in the order given: what ?tag= filters on."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=TAG_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "name"], name="tasktag_task_name_unique"),
+        ]
+        indexes = [
+            # ?tag= (tasks.selectors.tasks_tagged): the tasks of one tag.
+            models.Index(fields=["name", "task"], name="tasktag_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Phase(models.Model):
+    """A stage of a task's work breakdown, holding todos (tasks.breakdown writes them)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_not_blank])
+    status = models.CharField(
+        max_length=20, choices=PhaseStatus.choices, default=PhaseStatus.NOT_STARTED
+    )
+    order = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["task", "order"], name="phase_task_order_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PhaseStatus.values), name="phase_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def board(self):
+        return self.task.board
+
+
+class Todo(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="todos")
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_not_blank])
+    status = models.CharField(max_length=20, choices=TodoStatus.choices, default=TodoStatus.TODO)
+    order = models.IntegerField(default=0)
+    # A member of the task's board (tasks.breakdown checks it).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_todos",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["phase", "order"], name="todo_phase_order_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TodoStatus.values), name="todo_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def board(self):
+        return self.phase.task.board
+
+
+class Comment(models.Model):
+    """A note on a task: by a person, bot or script (tasks.comments), or by the system on a change.
+
+    `author` is the original's free text ("system", "agent", ...); when the writer has an identity
+    (`author_user`: a person, a bot, the service account) it is their username, except for the
+    service account, whose scripts keep naming themselves. `html` is `text` rendered as Markdown
+    and sanitised (tasks.markdown), stored so the list endpoint's SQL can answer it.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField(validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)])
+    html = models.TextField(blank=True, default="", editable=False)
+    author = models.CharField(max_length=150, default="system")
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="task_comments",
+    )
+    kind = models.CharField(max_length=10, choices=CommentKind.choices, default=CommentKind.COMMENT)
+    timestamp = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["timestamp", "id"]
+        indexes = [models.Index(fields=["task", "timestamp"], name="comment_task_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
+
+    @property
+    def board(self):
+        return self.task.board

@@ -1,9 +1,9 @@
 """Reads for tasks shared by the API and the board."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from boards.access import readable_boards, sees_every_board
-from tasks.models import Task
+from tasks.models import Comment, Phase, Task, TaskChange, TaskTag, Todo
 
 
 def tasks_readable_by(actor) -> QuerySet[Task]:
@@ -16,6 +16,26 @@ def tasks_readable_by(actor) -> QuerySet[Task]:
 def tasks_with_people(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """`tasks` with what the answer's people fields read: two queries for any number of tasks."""
     return tasks.select_related("created_by").prefetch_related("assignees")
+
+
+def phases_with_todos() -> QuerySet[Phase]:
+    todos = Todo.objects.select_related("assignee").order_by("order", "id")
+    return Phase.objects.order_by("order", "id").prefetch_related(Prefetch("todos", queryset=todos))
+
+
+def tasks_with_breakdown(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """`tasks` with their tags, phases, todos and comments: four more queries for any number."""
+    comments = Comment.objects.select_related("author_user").order_by("timestamp", "id")
+    return tasks.prefetch_related(
+        "tags",
+        Prefetch("phases", queryset=phases_with_todos()),
+        Prefetch("comments", queryset=comments),
+    )
+
+
+def tasks_tagged(tasks: QuerySet[Task], tag: str) -> QuerySet[Task]:
+    """`?tag=`: the tasks with this tag (exactly, as in their `tags`)."""
+    return tasks.filter(pk__in=TaskTag.objects.filter(name=tag.strip()).values("task_id"))
 
 
 def tasks_assigned(tasks: QuerySet[Task], assignee: str, actor) -> QuerySet[Task]:
@@ -36,3 +56,72 @@ def tasks_matching(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
     if not search:
         return queryset
     return queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
+
+
+def comments_of(task: Task) -> QuerySet[Comment]:
+    """A task's comments, oldest first (GET /tasks/{id}/comments): one query."""
+    return task.comments.select_related("author_user").order_by("timestamp", "id")
+
+
+class Timeline:
+    """A task's comments and recorded changes (TaskChange), oldest first, as one sequence that
+    pages: a slice reads at most `stop` rows of each table (two queries), `count()` two more."""
+
+    def __init__(self, task: Task):
+        self.comments = comments_of(task)
+        self.changes = TaskChange.objects.filter(task=task).order_by("at", "id")
+
+    def count(self) -> int:
+        return self.comments.count() + self.changes.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, window: slice) -> list:
+        stop = window.stop
+        comments = list(self.comments[:stop])
+        changes = list(self.changes[:stop])
+        merged = sorted(
+            [(comment.timestamp, 0, comment.pk, comment) for comment in comments]
+            + [(change.at, 1, change.pk, change) for change in changes],
+            key=lambda entry: entry[:3],
+        )
+        return [entry[3] for entry in merged][window]
+
+    @staticmethod
+    def answer(entries: list) -> list[dict]:
+        from tasks.breakdown_serializers import CommentSerializer
+
+        answer = []
+        for entry in entries:
+            if isinstance(entry, Comment):
+                who = entry.author_user.get_username() if entry.author_user else entry.author
+                answer.append(
+                    {
+                        "type": "comment",
+                        "at": CommentSerializer()
+                        .fields["timestamp"]
+                        .to_representation(entry.timestamp),
+                        "actor": who,
+                        "comment": CommentSerializer(entry).data,
+                    }
+                )
+            else:
+                answer.append(
+                    {
+                        "type": "change",
+                        "at": CommentSerializer().fields["timestamp"].to_representation(entry.at),
+                        "actor": entry.actor_name or None,
+                        "kind": entry.kind,
+                        "changes": entry.changes,
+                    }
+                )
+        return answer
+
+
+def timeline_of(task: Task) -> Timeline:
+    """GET /tasks/{id}/timeline: what happened to a task, who did it and when."""
+    return Timeline(task)

@@ -5,11 +5,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import serializers
 
-from tasks.models import Task, TaskStatus
+from tasks.breakdown_serializers import CommentSerializer, PhaseSerializer
+from tasks.models import Task, TaskPriority, TaskStatus
 from tasks.services import task_create, task_update
 
 ALLOWED_STATUSES = ", ".join(TaskStatus.values)
 INVALID_STATUS = '"{input}" is not a valid status. Allowed values: ' + ALLOWED_STATUSES + "."
+ALLOWED_PRIORITIES = ", ".join(TaskPriority.values)
+INVALID_PRIORITY = '"{input}" is not a valid priority. Allowed values: ' + ALLOWED_PRIORITIES + "."
 
 # Earlier clients ordered by `position`, the index that `rank` replaced: same order.
 ORDERING_ALIASES = {"position": "rank"}
@@ -82,10 +85,21 @@ ANSWER_FIELDS = [
     "created_by",
     "created_at",
     "updated_at",
+    # The original's work breakdown (issue 15).
+    "priority",
+    "due_date",
+    "progress_percent",
+    "context_tags",
+    "tags",
+    "definition_of_done",
+    "phases",
+    "comments",
 ]
 # The answer's fields about people: usernames, read from the task's related rows (the queryset
 # prefetches them: tasks.selectors.tasks_with_people).
 PEOPLE_FIELDS = ("assignees", "created_by")
+# Rows of other tables nested in the answer (prefetched too; tasks.json_array writes them in SQL).
+NESTED_FIELDS = ("tags", "phases", "comments")
 PLACE_FIELDS = ["before", "after", "position"]
 
 
@@ -122,6 +136,13 @@ class UsernameListField(serializers.ListField):
         return sorted(person.get_username() for person in people.all())
 
 
+class TagListField(serializers.ListField):
+    """The task's tags (TaskTag rows, from `context_tags`), in the order given."""
+
+    def to_representation(self, tags) -> list[str]:
+        return [tag.name for tag in tags.all()]
+
+
 class TaskSerializer(serializers.ModelSerializer):
     """The original's task fields plus `rank`, which orders the cards of a board column, and the
     task's board and people (`assignees`, `created_by`: usernames).
@@ -153,6 +174,18 @@ class TaskSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Who created it: a username (a person, a bot or the API token's account).",
     )
+    tags = TagListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The tags of `context_tags` (comma-separated), in order; filter with ?tag=.",
+    )
+    phases = PhaseSerializer(
+        many=True,
+        required=False,
+        max_length=100,
+        help_text="The work breakdown; given on create only (then POST /tasks/{id}/phases).",
+    )
+    comments = CommentSerializer(many=True, read_only=True)
     before = _anchor_field("above")
     after = _anchor_field("below")
     position = StrictIntegerField(
@@ -178,6 +211,7 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = ["last_ping"]
         extra_kwargs = {
             "status": {"error_messages": {"invalid_choice": INVALID_STATUS}},
+            "priority": {"error_messages": {"invalid_choice": INVALID_PRIORITY}},
             "rank": {
                 "help_text": (
                     "Orders the cards of a column: sort a status's tasks by rank (as strings, "
@@ -197,6 +231,9 @@ class TaskSerializer(serializers.ModelSerializer):
         answer["assignees"] = sorted(user.get_username() for user in task.assignees.all())
         creator = task.created_by
         answer["created_by"] = creator.get_username() if creator is not None else None
+        answer["tags"] = [tag.name for tag in task.tags.all()]
+        answer["phases"] = PhaseSerializer(task.phases.all(), many=True).data
+        answer["comments"] = CommentSerializer(task.comments.all(), many=True).data
         return {name: answer[name] for name in ANSWER_FIELDS}
 
     def validate(self, attrs: dict) -> dict:
@@ -206,6 +243,15 @@ class TaskSerializer(serializers.ModelSerializer):
                     {"board": ["A task stays on the board it was created on."]}
                 )
             del attrs["board"]
+        if self.instance is not None and "phases" in attrs:
+            raise serializers.ValidationError(
+                {
+                    "phases": [
+                        "Phases are given on create; then use POST /tasks/{id}/phases and "
+                        "PATCH or DELETE /phases/{id}."
+                    ]
+                }
+            )
         return attrs
 
     def _actor(self):
@@ -221,7 +267,9 @@ class TaskSerializer(serializers.ModelSerializer):
 
 # TaskSerializer's fields as model columns, or None once one is not a plain column (then reads go
 # through DRF's fields and the list through the serializer: slower, still right).
-TASK_COLUMNS = plain_columns(Task, [name for name in ANSWER_FIELDS if name not in PEOPLE_FIELDS])
+TASK_COLUMNS = plain_columns(
+    Task, [name for name in ANSWER_FIELDS if name not in (*PEOPLE_FIELDS, *NESTED_FIELDS)]
+)
 
 
 def _is_sort_key(name: str) -> bool:
@@ -263,6 +311,19 @@ class TaskListQuerySerializer(serializers.Serializer):
         allow_blank=True,
         error_messages={"invalid_choice": INVALID_STATUS},
         help_text=f"Only tasks with this status: {ALLOWED_STATUSES}.",
+    )
+    priority = serializers.ChoiceField(
+        choices=TaskPriority.values,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": INVALID_PRIORITY},
+        help_text=f"Only tasks with this priority: {ALLOWED_PRIORITIES}.",
+    )
+    tag = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="Only tasks with this tag (one of their `tags`).",
     )
     search = serializers.CharField(
         required=False,

@@ -24,7 +24,17 @@ from boards.access import default_board
 from boards.models import Board, Membership
 from notifications.services import notification_create_completion
 from tasks import ranks
-from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskChange, TaskChangeKind, TaskStatus
+from tasks.breakdown import phases_create
+from tasks.comments import system_comment_create
+from tasks.models import (
+    DEFAULT_INTERVAL_MINUTES,
+    Task,
+    TaskChange,
+    TaskChangeKind,
+    TaskPriority,
+    TaskStatus,
+)
+from tasks.tags import parse_tags, tags_set
 from tracker import events
 
 logger = logging.getLogger(__name__)
@@ -276,6 +286,11 @@ def task_create(
     status: str = TaskStatus.TODO,
     board: Board | None = None,
     assignees: list[str] | None = None,
+    priority: str = TaskPriority.MEDIUM,
+    due_date: datetime | None = None,
+    context_tags: str | None = None,
+    definition_of_done: str | None = None,
+    phases: list[dict] | None = None,
     actor=None,
     before: int | None = None,
     after: int | None = None,
@@ -287,6 +302,7 @@ def task_create(
 
     `assignees` are usernames of the board's members; `actor` (a user, or None for the system) is
     recorded as its creator. Who may create it is the caller's to check (boards.access).
+    `phases` (tasks.breakdown.phases_create) are created with it, in the same transaction.
     """
     now = now or timezone.now()
     board = board or default_board()
@@ -301,12 +317,20 @@ def task_create(
         created_at=now,
         last_ping=now,
         created_by=actor if actor is not None and actor.is_authenticated else None,
+        priority=priority,
+        due_date=due_date,
+        context_tags=context_tags,
+        definition_of_done=definition_of_done,
     )
+    parse_tags(context_tags)  # a 400 before anything is written
     _apply_status(task, status, now)
     task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
     _save_placed(task, task.save, before=before, after=after, position=position)
     if assigned:
         task.assignees.set(assigned)
+    tags_set(task=task, context_tags=context_tags)
+    phases_create(task=task, phases=phases or [], actor=actor, now=now)
+    system_comment_create(task=task, text=f"Task '{task.name}' created", actor=actor, now=now)
     _record(task, actor=actor, kind=TaskChangeKind.CREATED, changes={}, now=now)
     if task.status == TaskStatus.DONE:
         notification_create_completion(task=task, now=now)
@@ -315,7 +339,23 @@ def task_create(
 
 
 # Fields whose old and new values a task's history records.
-_RECORDED_FIELDS = ("name", "description", "status", "interval_minutes")
+_RECORDED_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "interval_minutes",
+    "priority",
+    "due_date",
+    "context_tags",
+    "definition_of_done",
+)
+# due_date, context_tags and definition_of_done may be cleared to None: "not given" is this.
+_UNCHANGED = object()
+
+
+def _recorded(value):
+    """A value as TaskChange.changes (JSON) keeps it."""
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 @transaction.atomic
@@ -327,13 +367,18 @@ def task_update(
     interval_minutes: float | None = None,
     status: str | None = None,
     assignees: list[str] | None = None,
+    priority: str | None = None,
+    due_date: object = _UNCHANGED,
+    context_tags: object = _UNCHANGED,
+    definition_of_done: object = _UNCHANGED,
     actor=None,
     before: int | None = None,
     after: int | None = None,
     position: int | None = None,
     now: datetime | None = None,
 ) -> Task:
-    """Change any of the given fields (None leaves a field as it is) with the status rules applied.
+    """Change any of the given fields (None leaves a field as it is; `due_date`, `context_tags`
+    and `definition_of_done` may be set to None, and are left as they are when not given) with the status rules applied.
 
     `before`/`after` (a card of the task's new column) or `position` (0-based among its other
     cards) place the task in its column; moving to another column without them puts the task at
@@ -370,6 +415,24 @@ def task_update(
     if interval_minutes is not None:
         task.interval_minutes = interval_minutes
         changed.add("interval_minutes")
+    if priority is not None:
+        task.priority = priority
+        changed.add("priority")
+    nullable = {
+        "due_date": due_date,
+        "context_tags": context_tags,
+        "definition_of_done": definition_of_done,
+    }
+    for field, value in nullable.items():
+        if value is not _UNCHANGED:
+            setattr(task, field, value)
+            changed.add(field)
+    if due_date is not _UNCHANGED and due_date != before_values["due_date"]:
+        # A new due date gets its own "due soon" and "overdue" reminders (reminders.due).
+        task.due_soon_notified_at = task.overdue_notified_at = None
+        changed |= {"due_soon_notified_at", "overdue_notified_at"}
+    if context_tags is not _UNCHANGED:
+        parse_tags(context_tags)  # a 400 before anything is written
 
     status_changed = status is not None and _apply_status(task, status, now)
     if status_changed:
@@ -403,8 +466,10 @@ def task_update(
         )
     else:
         task.save(update_fields=sorted(changed))
+    if context_tags is not _UNCHANGED and context_tags != before_values["context_tags"]:
+        tags_set(task=task, context_tags=context_tags)
     changes = {
-        field: [old, getattr(task, field)]
+        field: [_recorded(old), _recorded(getattr(task, field))]
         for field, old in before_values.items()
         if getattr(task, field) != old
     }

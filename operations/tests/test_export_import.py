@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.authentication import service_account
 from accounts.services import bot_create, token_create
@@ -16,7 +17,9 @@ from boards.models import Board, Membership, Role, Visibility
 from notifications.models import InboxEntry, Notification
 from notifications.services import inbox_entry_mark_read
 from operations.transfer import exported_models
-from tasks.models import Task, TaskChange
+from tasks.breakdown import todo_update
+from tasks.comments import comment_create
+from tasks.models import Comment, Task, TaskChange, Todo
 from tasks.services import task_create, task_delete, task_update
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +81,18 @@ def people_on_boards() -> dict:
     ops = Board.objects.create(name="Ops", visibility=Visibility.PRIVATE)
     Membership.objects.create(board=ops, user=ann, role=Role.OWNER)
     Membership.objects.create(board=ops, user=bob, role=Role.EDITOR)
-    task = task_create(name="Rotate keys", board=ops, assignees=["bob"], actor=ann)
+    task = task_create(
+        name="Rotate keys",
+        board=ops,
+        assignees=["bob"],
+        actor=ann,
+        priority="high",
+        due_date=timezone.now(),
+        context_tags="keys, security",
+        phases=[{"name": "Prepare", "todos": [{"name": "List keys", "assignee": "bob"}]}],
+    )
+    todo_update(todo=Todo.objects.get(name="List keys"), status="done", actor=bob)
+    comment_create(task=task, text="**Done** with the list", actor=bob)
     task_update(task=task, status="done", assignees=["ann", "bob"], actor=bob)
     inbox_entry_mark_read(entry=InboxEntry.objects.filter(user=bob).first())
     gone = task_create(name="Gone", board=ops, status="done", actor=ann)
@@ -134,6 +148,14 @@ def test_assignees_history_and_inboxes_come_back_on_their_board(tmp_path):
         ("bob", "updated"),
     ]
     assert TaskChange.objects.filter(task=None, kind="deleted", actor_name="bob").exists()
+    assert list(task.tags.values_list("name", flat=True)) == ["keys", "security"]
+    assert task.phases.get().todos.get().assignee.username == "bob"
+    assert task.progress_percent == 100
+    comment = Comment.objects.get(author="bob")
+    assert (comment.author_user.username, comment.html) == (
+        "bob",
+        "<p><strong>Done</strong> with the list</p>\n",
+    )
     bob_inbox = InboxEntry.objects.filter(user__username="bob")
     assert bob_inbox.filter(read_at__isnull=False).count() == 1
 
@@ -273,7 +295,7 @@ def test_a_dumpdata_file_imports_too(tmp_path, make_task):
     dumped = StringIO()
     call_command("dumpdata", "auth.user", "boards", "tasks", "notifications", stdout=dumped)
     empty_database()
-    assert "1 boards, 1 tasks, 1 task changes and 1 notifications" in import_file(
+    assert "1 boards, 1 tasks, 1 task changes, 1 comments and 1 notifications" in import_file(
         tmp_path, json.loads(dumped.getvalue())
     )
 

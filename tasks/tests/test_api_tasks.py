@@ -25,6 +25,10 @@ ORIGINAL_FIELD_TYPES = {
 }
 
 
+# A work breakdown for tasks whose answers' query counts are checked: every nested list present.
+PHASES = [{"name": "Build", "todos": [{"name": "Compile"}, {"name": "Link", "status": "done"}]}]
+
+
 def assert_has_the_original_fields(task: dict) -> None:
     for field, json_type in ORIGINAL_FIELD_TYPES.items():
         assert isinstance(task[field], json_type), field
@@ -70,8 +74,9 @@ def test_list_falls_back_to_the_serializer_for_a_field_the_database_cannot_write
 ):
     # What happens when a field is added that tasks.json_array cannot write (a relation, nested).
     monkeypatch.setattr(serializers, "TASK_COLUMNS", None)
-    make_task("Run", status="in_progress")
-    with django_assert_num_queries(2):  # the tasks with their creators, and their assignees
+    make_task("Run", status="in_progress", context_tags="a", phases=PHASES)
+    # The tasks with their creators, their assignees, tags, phases, todos and comments.
+    with django_assert_num_queries(6):
         response = anon_client.get("/tasks/")
     assert response.json() == TaskSerializer(Task.objects.all(), many=True).data
 
@@ -149,8 +154,8 @@ def test_list_takes_one_query_whatever_the_number_of_tasks(
     anon_client, make_task, django_assert_num_queries, count
 ):
     for n in range(count):
-        make_task(f"Task {n}")
-    with django_assert_num_queries(1):
+        make_task(f"Task {n}", context_tags="a,b", phases=PHASES)
+    with django_assert_num_queries(1):  # with their tags, phases, todos and comments
         assert len(anon_client.get("/tasks/?status=todo&search=task").json()) == count
 
 
@@ -159,8 +164,9 @@ def test_paged_list_takes_two_queries_whatever_the_number_of_tasks(
     anon_client, make_task, django_assert_num_queries, count
 ):
     for n in range(count):
-        make_task(f"Task {n}")
-    with django_assert_num_queries(3):  # the total count, the page, and its assignees
+        make_task(f"Task {n}", context_tags="a", phases=PHASES)
+    # The total count, the page, and its assignees, tags, phases, todos and comments.
+    with django_assert_num_queries(7):
         assert len(anon_client.get("/tasks/?limit=2").json()) == 2
 
 
@@ -169,8 +175,9 @@ def test_paged_list_takes_two_queries_whatever_the_number_of_tasks(
 
 @pytest.mark.parametrize("suffix", ["", "/"])
 def test_retrieve_answers_one_task(anon_client, make_task, django_assert_num_queries, suffix):
-    task = make_task("Backup", description="nightly", interval_minutes=15)
-    with django_assert_num_queries(2):  # the task with its board and creator, and its assignees
+    task = make_task("Backup", description="nightly", interval_minutes=15, phases=PHASES)
+    # The task with its board and creator, its assignees, tags, phases, todos and comments.
+    with django_assert_num_queries(6):
         response = anon_client.get(f"/tasks/{task.pk}{suffix}")
     assert response.status_code == 200
     body = response.json()
