@@ -32,7 +32,15 @@ class BoardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Board
-        fields = ["id", "name", "visibility", "is_default", "role", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "visibility",
+            "is_default",
+            "role",
+            "created_at",
+            "remind_hours_before_due",
+        ]
         extra_kwargs = {
             "name": {
                 "help_text": f"Not blank, at most {BOARD_NAME_MAX_LENGTH} characters.",
@@ -41,6 +49,13 @@ class BoardSerializer(serializers.ModelSerializer):
             "visibility": {
                 "help_text": "public (readable without login while PUBLIC_READ) or private.",
                 "error_messages": {"invalid_choice": INVALID_VISIBILITY},
+            },
+            "remind_hours_before_due": {
+                "help_text": (
+                    "Remind a task's people this many hours before its due date (null: never)."
+                ),
+                "min_value": 0,
+                "max_value": 8760,
             },
         }
 

@@ -47,11 +47,24 @@ def board_create(*, name: str, visibility: str = Visibility.PRIVATE, actor) -> B
     return board
 
 
+_UNCHANGED = object()
+
+
 @transaction.atomic
-def board_update(*, board: Board, name: str | None = None, visibility: str | None = None) -> Board:
-    """Rename the board or change its visibility (None leaves a field as it is); the board as saved."""
+def board_update(
+    *,
+    board: Board,
+    name: str | None = None,
+    visibility: str | None = None,
+    remind_hours_before_due: object = _UNCHANGED,
+) -> Board:
+    """Rename the board, change its visibility or its due-date reminder (None leaves a name or a
+    visibility as it is; the reminder may be set to None, off); the board as saved."""
     board = _locked_board(board)
     changed = []
+    if remind_hours_before_due is not _UNCHANGED:
+        board.remind_hours_before_due = remind_hours_before_due
+        changed.append("remind_hours_before_due")
     if name is not None:
         board.name = name.strip()
         changed.append("name")

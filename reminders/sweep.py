@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notifications_create_reminders
+from reminders.due import send_due_date_reminders
 from reminders.models import LastPass
 from tasks.models import Task
 
@@ -148,6 +149,8 @@ def send_due_reminders(
             sent += count
             if count < batch_size or should_stop():
                 break
+    # Reminders by due date (their own module): "due soon" and "overdue", each sent once.
+    sent += send_due_date_reminders(now=now)
     record_pass(at=now, sent=sent, seconds=time.perf_counter() - started)
     return sent
 

@@ -20,7 +20,15 @@ from tasks.services import task_create
 
 pytestmark = pytest.mark.django_db
 
-BOARD_FIELDS = ["id", "name", "visibility", "is_default", "role", "created_at"]
+BOARD_FIELDS = [
+    "id",
+    "name",
+    "visibility",
+    "is_default",
+    "role",
+    "created_at",
+    "remind_hours_before_due",
+]
 CALLER_ROLES = {"owner": "owner", "editor": "editor", "viewer": "viewer", "outsider": None}
 
 
@@ -119,6 +127,7 @@ def test_list_answers_each_board_with_the_callers_role(board, client_of):
         "is_default": False,
         "role": "viewer",
         "created_at": ops["created_at"],
+        "remind_hours_before_due": None,
     }
     assert ops["created_at"].endswith("Z")
     assert response.json()[0]["is_default"] is True
@@ -199,6 +208,7 @@ def test_create_answers_201_with_the_board_and_its_location(client_of, people):
         "is_default": False,
         "role": "owner",
         "created_at": response.json()["created_at"],
+        "remind_hours_before_due": None,
     }
 
 
@@ -365,3 +375,20 @@ def test_the_browsable_api_renders_the_board_endpoints(client, staff_user, board
     response = client.get(path.format(id=board.pk), HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "text/html" in response["Content-Type"]
+
+
+def test_an_owner_sets_the_due_date_reminder(client_of, board):
+    response = client_of("owner").patch(
+        f"/boards/{board.pk}", {"remind_hours_before_due": 24}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["remind_hours_before_due"] == 24
+    board.refresh_from_db()
+    assert board.remind_hours_before_due == 24
+
+
+def test_a_negative_due_date_reminder_is_400(client_of, board):
+    response = client_of("owner").patch(
+        f"/boards/{board.pk}", {"remind_hours_before_due": -1}, format="json"
+    )
+    assert response.status_code == 400

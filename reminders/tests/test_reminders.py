@@ -170,16 +170,18 @@ def test_a_batch_costs_the_same_queries_whatever_the_count(due_count, django_ass
     make_due_tasks(due_count, due_at=T0)
     # exists, then one batch: savepoint, claim, insert reminders, the recipients (assignees, then
     # the owners and editors of boards of unassigned tasks), reschedule, release; then the record
-    # of the pass. (No one to deliver to here: no inbox insert; see test_reminder_recipients.)
-    with django_assert_num_queries(9):
+    # of the pass; the due-date reminders' two reads (reminders.due: overdue tasks, boards with a
+    # "due soon" setting) come before that record. (No one to deliver to here: no inbox insert;
+    # see test_reminder_recipients.)
+    with django_assert_num_queries(11):
         assert send_due_reminders(now=T0, batch_size=100) == due_count
 
 
 @pytest.mark.django_db
-def test_an_idle_pass_is_two_queries(django_assert_num_queries):
+def test_an_idle_pass_is_four_queries(django_assert_num_queries):
     make_due_tasks(3, due_at=T0 + minutes(1))
-    # exists, then the record of the pass.
-    with django_assert_num_queries(2):
+    # exists, the due-date reminders' two reads (reminders.due), then the record of the pass.
+    with django_assert_num_queries(4):
         assert send_due_reminders(now=T0) == 0
 
 
