@@ -11,15 +11,18 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    IntegerField,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from boards import selectors as boards_selectors
 from boards.access import readable_boards, role_given
@@ -33,7 +36,7 @@ from notifications.selectors import (
     notifications_list,
     unread_summary,
 )
-from tasks.models import Task, TaskStatus
+from tasks.models import Task, TaskStatus, Todo
 from tasks.selectors import tasks_assigned, tasks_matching
 
 # Open columns show their first cards; Done shows its latest ones (the highest ranks: a task moved
@@ -121,6 +124,7 @@ def tasks_for_board(
     if None not in limits:
         # One more than the limit: the column holding the kept card shows it besides its usual ones.
         rows = rows.filter(shown_place__lte=Value(max(limits) + (keep is not None)))
+    rows = rows.annotate(todo_total=_todo_count(), todo_done=_todo_count(status="done"))
     summary = _tasks_summary(0, None, None)
     kept_in: str | None = None
     # The cards' assignees in one more query, by username so that their chips keep their order.
@@ -139,6 +143,18 @@ def tasks_for_board(
                 task for task in column.tasks if task.shown_place <= column.limit + extra
             ]
     return BoardContents(columns=list(columns.values()), tasks_summary=summary)
+
+
+def _todo_count(**where) -> Coalesce:
+    """A card's todos (those matching `where`), counted in the board's one query."""
+    todos = (
+        Todo.objects.filter(phase__task=OuterRef("pk"), **where)
+        .order_by()
+        .values("phase__task")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(todos, output_field=IntegerField()), 0)
 
 
 def _tasks_summary(count: int, updated: datetime | None, pinged: datetime | None) -> TasksSummary:

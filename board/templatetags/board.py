@@ -8,10 +8,11 @@ import zlib
 from datetime import UTC, datetime
 
 from django import template
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 
 from board.selectors import display_name
+from tasks.tags import parse_tags
 
 register = template.Library()
 
@@ -95,6 +96,20 @@ def avatar_colour(username: str) -> int:
     return zlib.crc32(username.encode()) % AVATAR_COLOURS
 
 
+def tag_list(context_tags: str | None) -> list[str]:
+    """A card's tags, from its `context_tags` (no query)."""
+    try:
+        return parse_tags(context_tags)
+    except ValidationError:  # a tag too long: stored before the limit, shown as none
+        return []
+
+
+def is_overdue(task) -> bool:
+    return task.due_date is not None and task.status != "done" and task.due_date <= timezone.now()
+
+
+register.filter("tag_list", tag_list)
+register.filter("is_overdue", is_overdue)
 register.filter("relative_time", relative_time)
 register.filter("avatar_colour", avatar_colour)
 register.filter("is_bot", is_bot)

@@ -1,5 +1,6 @@
 // The task dialog: read a task from the API, edit it, delete it after a confirmation.
 import { api, problem } from "./api.js";
+import { showBreakdown } from "./breakdown.js";
 import { boardId, canEdit, refreshColumns, taskIdOf } from "./columns.js";
 import { announce, showToast } from "./feedback.js";
 import { clearErrors, showErrors } from "./forms.js";
@@ -49,6 +50,7 @@ export async function openDialog(taskId, openedBy) {
   setTime("detail-last-ping", task.last_ping);
   setTime("detail-next-reminder", task.next_reminder_at);
   setTime("detail-created", task.created_at);
+  showBreakdown(task);
   refreshRelativeTimes(dialog);
   if (!dialog.open) dialog.showModal();
   form.elements.name.focus();

@@ -1,6 +1,7 @@
 // The board's behaviour on top of the server-rendered page (board/templates/board/board.html).
 // Writes go to the REST API; the columns and the notification list come back as server HTML;
 // every string from data reaches the page escaped by Django templates or through textContent.
+import { setUpBreakdown } from "./breakdown.js";
 import { boardId, columnsElement, onRender, refreshColumns } from "./columns.js";
 import { coalesce } from "./coalesce.js";
 import { isDialogOpen, openDialog, setUpDialog } from "./dialog.js";
@@ -30,6 +31,7 @@ if (columnsElement()) {
   setUpPicker(document.getElementById("edit-assignees"));
   setUpAddTask(refreshColumns);
   setUpDialog();
+  setUpBreakdown();
   setUpNotifications({ openTask: openDialog, dialogOpen: isDialogOpen });
   startLive({
     boardId: boardId(),

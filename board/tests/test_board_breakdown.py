@@ -1,0 +1,38 @@
+"""The board's cards show a task's priority, due date (overdue in red), tags and progress."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tasks.services import task_create
+
+pytestmark = pytest.mark.django_db
+
+PHASES = [{"name": "Build", "todos": [{"name": "a", "status": "done"}, {"name": "b"}]}]
+
+
+def card_of(client, name: str) -> str:
+    page = client.get("/").content.decode()
+    start = page.index(f">{name}</button>")
+    return page[page.rindex('<li class="card"', 0, start) : page.index("</li>", start)]
+
+
+def test_a_card_shows_priority_tags_and_todo_progress(client):
+    task_create(name="Release", priority="critical", context_tags="ops, db", phases=PHASES)
+    card = card_of(client, "Release")
+    assert 'data-priority="critical"' in card and ">Critical<" in card
+    assert 'data-tag="ops"' in card and 'data-tag="db"' in card
+    assert '<progress max="100" value="50"' in card and "1/2 todos" in card
+
+
+def test_an_overdue_card_is_marked_red(client):
+    task_create(name="Late", due_date=timezone.now() - timedelta(hours=2))
+    card = card_of(client, "Late")
+    assert "chip-overdue" in card and "Overdue" in card
+
+
+def test_a_card_due_later_is_not_overdue(client):
+    task_create(name="Later", due_date=timezone.now() + timedelta(days=2))
+    card = card_of(client, "Later")
+    assert "chip-overdue" not in card and "Due <time" in card
