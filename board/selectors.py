@@ -23,6 +23,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 
 from boards import selectors as boards_selectors
 from boards.access import readable_boards, role_given
@@ -37,7 +38,7 @@ from notifications.selectors import (
     unread_summary,
 )
 from tasks.models import Task, TaskStatus, Todo
-from tasks.selectors import tasks_assigned, tasks_matching
+from tasks.selectors import tasks_assigned, tasks_due, tasks_matching, tasks_tagged
 
 # Open columns show their first cards; Done shows its latest ones (the highest ranks: a task moved
 # to Done without a place lands at the end). "Show all" lifts the limit for one column.
@@ -82,6 +83,9 @@ def tasks_for_board(
     keep: int | None = None,
     assignee: str = "",
     actor=None,
+    priority: str = "",
+    tag: str = "",
+    due: str = "",
 ) -> BoardContents:
     """One board's three columns with their counts and the cards to show, in ONE query, and one
     more for the shown cards' assignees.
@@ -113,6 +117,13 @@ def tasks_for_board(
     tasks = tasks_matching(Task.objects.filter(board_id=board_id), search)
     if assignee:
         tasks = tasks_assigned(tasks, assignee, actor)
+    # The work breakdown's filters (issue 15): a priority, a tag, `overdue` or due this `week`.
+    if priority:
+        tasks = tasks.filter(priority=priority)
+    if tag:
+        tasks = tasks_tagged(tasks, tag)
+    if due:
+        tasks = tasks_due(tasks, due, timezone.now())
     rows = tasks.annotate(
         column_count=Window(Count("id"), partition_by=[F("status")]),
         shown_place=Window(RowNumber(), partition_by=[F("status")], order_by=place_keys),

@@ -35,7 +35,8 @@ from board.selectors import (
 from boards.access import default_board, readable_boards, role_allows, sees_every_board
 from boards.models import Board, Role
 from notifications.models import NotificationType
-from tasks.models import TaskStatus
+from tasks.models import TaskPriority, TaskStatus
+from tasks.selectors import DUE_FILTERS
 from tracker.live import CLOSED, fanout
 
 # Comments on an idle stream keep proxies and browsers from timing it out.
@@ -119,6 +120,17 @@ def _fragment_board(request: HttpRequest) -> Board:
     return board
 
 
+def _breakdown_filters(request: HttpRequest) -> dict[str, str]:
+    """`?priority=`, `?tag=`, `?due=overdue|week`: an unknown priority or due is ignored."""
+    priority = request.GET.get("priority", "")
+    due = request.GET.get("due", "")
+    return {
+        "priority": priority if priority in TaskPriority.values else "",
+        "tag": _clean_text(request.GET.get("tag", ""), 50),
+        "due": due if due in DUE_FILTERS else "",
+    }
+
+
 def _clean_text(value: str, length: int) -> str:
     # NUL cannot occur in stored text, and PostgreSQL refuses it in a query (a 500): drop it.
     return value.replace("\x00", "").strip()[:length]
@@ -127,6 +139,7 @@ def _clean_text(value: str, length: int) -> str:
 def _board_context(request: HttpRequest, board: Board) -> dict:
     search = _clean_text(request.GET.get("q", ""), 200)
     assignee = _clean_text(request.GET.get("assignee", ""), 150)
+    filters = _breakdown_filters(request)
     show_all = frozenset(request.GET.getlist("show")) & frozenset(TaskStatus.values)
     # The card the page just moved: shown even past a column's cap, so it stays in sight (and in
     # focus). Anything but a plain id is ignored, as an unknown one is.
@@ -138,6 +151,7 @@ def _board_context(request: HttpRequest, board: Board) -> dict:
         keep=keep_id,
         assignee=assignee,
         actor=request.user,
+        **filters,
     )
     columns = contents.columns
     query = {"board": board.pk, "q": search, "assignee": assignee}
@@ -154,7 +168,9 @@ def _board_context(request: HttpRequest, board: Board) -> dict:
         "role": role,
         "can_edit": role_allows(role, Role.EDITOR),
         "is_owner": role_allows(role, Role.OWNER),
-        "has_filters": bool(search or show_all or assignee),
+        "has_filters": bool(search or show_all or assignee or any(filters.values())),
+        "filters": filters,
+        "priorities": TaskPriority.choices,
         "clear_search_query": _query(board=board.pk, assignee=assignee),
     }
 

@@ -1,5 +1,7 @@
 """Reads for tasks shared by the API and the board."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from boards.access import readable_boards, sees_every_board
@@ -56,6 +58,18 @@ def tasks_matching(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
     if not search:
         return queryset
     return queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
+
+
+DUE_FILTERS = ("overdue", "week")
+
+
+def tasks_due(tasks: QuerySet[Task], due: str, now: datetime) -> QuerySet[Task]:
+    """The board's due filter: `overdue` (past due, not done) or `week` (due in the next 7 days)."""
+    if due == "overdue":
+        return tasks.filter(due_date__lte=now).exclude(status="done")
+    if due == "week":
+        return tasks.filter(due_date__gt=now, due_date__lte=now + timedelta(days=7))
+    return tasks
 
 
 def comments_of(task: Task) -> QuerySet[Comment]:

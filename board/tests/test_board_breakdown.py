@@ -36,3 +36,30 @@ def test_a_card_due_later_is_not_overdue(client):
     task_create(name="Later", due_date=timezone.now() + timedelta(days=2))
     card = card_of(client, "Later")
     assert "chip-overdue" not in card and "Due <time" in card
+
+
+def card_names(client, query: str) -> list[str]:
+    page = client.get("/" + query).content.decode()
+    return sorted(
+        part.split("</button>")[0]
+        for part in page.split('class="card-title" aria-haspopup="dialog">')[1:]
+    )
+
+
+def test_the_board_filters_by_priority_tag_and_due(client):
+    now = timezone.now()
+    task_create(name="Late", priority="high", context_tags="ops", due_date=now - timedelta(hours=1))
+    task_create(name="Soon", priority="low", context_tags="ops", due_date=now + timedelta(days=3))
+    task_create(name="Someday", priority="high", context_tags="db")
+    assert card_names(client, "?priority=high") == ["Late", "Someday"]
+    assert card_names(client, "?tag=ops") == ["Late", "Soon"]
+    assert card_names(client, "?due=overdue") == ["Late"]
+    assert card_names(client, "?due=week&tag=ops") == ["Soon"]
+    assert card_names(client, "?priority=high&tag=db&q=some") == ["Someday"]
+
+
+def test_the_columns_fragment_filters_too(client):
+    task_create(name="Late", priority="high")
+    task_create(name="Other")
+    page = client.get("/board/columns?priority=high").content.decode()
+    assert ">Late</button>" in page and ">Other</button>" not in page

@@ -62,6 +62,7 @@ function boardQuery() {
   query.set("board", boardId());
   if (params.get("q")) query.set("q", params.get("q"));
   if (params.get("assignee")) query.set("assignee", params.get("assignee"));
+  for (const name of ["priority", "tag", "due"]) if (params.get(name)) query.set(name, params.get(name));
   params.getAll("show").forEach((status) => query.append("show", status));
   if (keptTaskId) query.set("keep", keptTaskId);
   return query.toString();

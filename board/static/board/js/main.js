@@ -5,6 +5,7 @@ import { setUpBreakdown } from "./breakdown.js";
 import { boardId, columnsElement, onRender, refreshColumns } from "./columns.js";
 import { coalesce } from "./coalesce.js";
 import { isDialogOpen, openDialog, setUpDialog } from "./dialog.js";
+import { setUpBreakdownFilters } from "./breakdown_filters.js";
 import { setUpFilters } from "./filters.js";
 import { setUpAddTask } from "./forms.js";
 import { startLive } from "./live.js";
@@ -27,6 +28,7 @@ if (columnsElement()) {
   setUpMoveButtons();
   setUpSearch(refreshColumns);
   setUpFilters(refreshColumns);
+  setUpBreakdownFilters(refreshColumns);
   setUpPicker(document.getElementById("add-assignees"));
   setUpPicker(document.getElementById("edit-assignees"));
   setUpAddTask(refreshColumns);
