@@ -36,6 +36,10 @@ def validate_board_name(value: str) -> None:
         raise ValidationError("A board needs a name.")
 
 
+# The colours a tag may have on a board, each one of the board's chip colours (board.css avatar-N).
+TAG_COLOURS = ("indigo", "emerald", "amber", "rose", "sky", "violet")
+
+
 class Board(models.Model):
     name = models.CharField(
         max_length=BOARD_NAME_MAX_LENGTH,
@@ -49,6 +53,8 @@ class Board(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Remind this many hours before a task's due date (reminders.due); None: no such reminder.
     remind_hours_before_due = models.FloatField(null=True, blank=True, default=None)
+    # Colours of the board's task tags, {"ops": "rose"}: names from TAG_COLOURS (the board's CSS).
+    tag_colours = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]

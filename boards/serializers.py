@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.access import role_given
-from boards.models import BOARD_NAME_MAX_LENGTH, Board, Membership, Role, Visibility
+from boards.models import BOARD_NAME_MAX_LENGTH, TAG_COLOURS, Board, Membership, Role, Visibility
 
 
 def _invalid_choice(what: str, allowed: list[str]) -> str:
@@ -22,6 +22,29 @@ def _role_field(**kwargs) -> serializers.ChoiceField:
     )
 
 
+class TagColoursField(serializers.DictField):
+    """{"tag": "colour"}: at most 100 tags of at most 50 characters, colours from TAG_COLOURS."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.ChoiceField(
+                choices=TAG_COLOURS,
+                error_messages={
+                    "invalid_choice": '"{input}" is not a tag colour. Allowed values: '
+                    + ", ".join(TAG_COLOURS)
+                    + "."
+                },
+            ),
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        colours = super().to_internal_value(data)
+        if len(colours) > 100 or any(not 0 < len(tag.strip()) <= 50 for tag in colours):
+            raise serializers.ValidationError("At most 100 tags, each of 1 to 50 characters.")
+        return {tag.strip(): colour for tag, colour in colours.items()}
+
+
 class BoardSerializer(serializers.ModelSerializer):
     """A board, with the caller's `role` on it (None: not a member, reading a public board).
 
@@ -29,6 +52,10 @@ class BoardSerializer(serializers.ModelSerializer):
     """
 
     role = serializers.SerializerMethodField()
+    tag_colours = TagColoursField(
+        required=False,
+        help_text="The colours of its tasks' tags: {tag: colour}; a write replaces it.",
+    )
 
     class Meta:
         model = Board
@@ -40,6 +67,7 @@ class BoardSerializer(serializers.ModelSerializer):
             "role",
             "created_at",
             "remind_hours_before_due",
+            "tag_colours",
         ]
         extra_kwargs = {
             "name": {

@@ -57,11 +57,15 @@ def board_update(
     name: str | None = None,
     visibility: str | None = None,
     remind_hours_before_due: object = _UNCHANGED,
+    tag_colours: dict[str, str] | None = None,
 ) -> Board:
     """Rename the board, change its visibility or its due-date reminder (None leaves a name or a
     visibility as it is; the reminder may be set to None, off); the board as saved."""
     board = _locked_board(board)
     changed = []
+    if tag_colours is not None:
+        board.tag_colours = tag_colours
+        changed.append("tag_colours")
     if remind_hours_before_due is not _UNCHANGED:
         board.remind_hours_before_due = remind_hours_before_due
         changed.append("remind_hours_before_due")

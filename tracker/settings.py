@@ -325,6 +325,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "boards.models.Role.values",
         "BotRoleEnum": "accounts.services.BOT_ROLE_VALUES",
+        # Three kinds of "status": a task's, a todo's (same values, other labels), a phase's.
+        "TaskStatusEnum": "tasks.models.TaskStatus.choices",
+        "TodoStatusEnum": "tasks.models.TodoStatus.choices",
+        "PhaseStatusEnum": "tasks.models.PhaseStatus.choices",
     },
 }
 

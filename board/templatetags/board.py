@@ -108,6 +108,15 @@ def is_overdue(task) -> bool:
     return task.due_date is not None and task.status != "done" and task.due_date <= timezone.now()
 
 
+def tag_colour(tag: str, board) -> str:
+    """The chip class of a tag's colour on `board` (Board.tag_colours), or none."""
+    from boards.models import TAG_COLOURS
+
+    colour = (getattr(board, "tag_colours", None) or {}).get(tag)
+    return f"avatar-{TAG_COLOURS.index(colour)}" if colour in TAG_COLOURS else ""
+
+
+register.filter("tag_colour", tag_colour)
 register.filter("tag_list", tag_list)
 register.filter("is_overdue", is_overdue)
 register.filter("relative_time", relative_time)

@@ -63,3 +63,14 @@ def test_the_columns_fragment_filters_too(client):
     task_create(name="Other")
     page = client.get("/board/columns?priority=high").content.decode()
     assert ">Late</button>" in page and ">Other</button>" not in page
+
+
+def test_a_tag_shows_in_its_board_colour(client):
+    from boards.access import default_board
+    from boards.models import Board
+
+    Board.objects.filter(pk=default_board().pk).update(tag_colours={"ops": "rose"})
+    task_create(name="Coloured", context_tags="ops, db")
+    card = card_of(client, "Coloured")
+    assert 'class="chip chip-tag avatar-3" data-tag="ops"' in card
+    assert 'class="chip chip-tag " data-tag="db"' in card

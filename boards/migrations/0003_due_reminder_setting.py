@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='remind_hours_before_due',
             field=models.FloatField(blank=True, default=None, null=True),
         ),
+        migrations.AddField(
+            model_name="board",
+            name="tag_colours",
+            field=models.JSONField(blank=True, default=dict),
+        ),
     ]

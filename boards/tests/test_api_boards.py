@@ -28,6 +28,7 @@ BOARD_FIELDS = [
     "role",
     "created_at",
     "remind_hours_before_due",
+    "tag_colours",
 ]
 CALLER_ROLES = {"owner": "owner", "editor": "editor", "viewer": "viewer", "outsider": None}
 
@@ -128,6 +129,7 @@ def test_list_answers_each_board_with_the_callers_role(board, client_of):
         "role": "viewer",
         "created_at": ops["created_at"],
         "remind_hours_before_due": None,
+        "tag_colours": {},
     }
     assert ops["created_at"].endswith("Z")
     assert response.json()[0]["is_default"] is True
@@ -209,6 +211,7 @@ def test_create_answers_201_with_the_board_and_its_location(client_of, people):
         "role": "owner",
         "created_at": response.json()["created_at"],
         "remind_hours_before_due": None,
+        "tag_colours": {},
     }
 
 
@@ -392,3 +395,16 @@ def test_a_negative_due_date_reminder_is_400(client_of, board):
         f"/boards/{board.pk}", {"remind_hours_before_due": -1}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_an_owner_sets_tag_colours(client_of, board):
+    body = {"tag_colours": {"ops": "rose", " db ": "sky"}}
+    response = client_of("owner").patch(f"/boards/{board.pk}", body, format="json")
+    assert response.json()["tag_colours"] == {"ops": "rose", "db": "sky"}
+
+
+def test_an_unknown_tag_colour_is_400_listing_the_colours(client_of, board):
+    body = {"tag_colours": {"ops": "plaid"}}
+    response = client_of("owner").patch(f"/boards/{board.pk}", body, format="json")
+    assert response.status_code == 400
+    assert "indigo, emerald, amber, rose, sky, violet" in str(response.json())
