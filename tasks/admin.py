@@ -3,8 +3,8 @@ from django.db import transaction
 
 from boards.admin import RefusalsAsMessages
 from tasks import services
-from tasks.models import Task, TaskStatus
-from tasks.serializers import ANSWER_FIELDS
+from tasks.models import Task, TaskPriority, TaskStatus
+from tasks.serializers import ANSWER_FIELDS, NESTED_FIELDS
 
 
 def _move_action(status: TaskStatus):
@@ -40,9 +40,17 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
     search_fields = ("name", "description")
     date_hierarchy = "created_at"
     ordering = ("-id",)
-    # The API's fields (tasks.serializers), less the id and the rank (the board orders the cards).
-    fields = tuple(name for name in ANSWER_FIELDS if name not in ("id", "rank"))
-    readonly_fields = ("last_ping", "next_reminder_at", "created_by", "created_at", "updated_at")
+    # The API's fields (tasks.serializers), less the id and the rank (the board orders the cards)
+    # and the nested rows (phases, todos and comments change through the API and the board).
+    fields = tuple(name for name in ANSWER_FIELDS if name not in ("id", "rank", *NESTED_FIELDS))
+    readonly_fields = (
+        "last_ping",
+        "next_reminder_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "progress_percent",
+    )
     filter_horizontal = ("assignees",)
     actions = [_move_action(status) for status in TaskStatus]
 
@@ -56,6 +64,9 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
             # As in the API: a task naming no board goes on the default board.
             form.base_fields["board"].required = False
             form.base_fields["board"].help_text = "Empty: the default board."
+        if "priority" in form.base_fields:
+            # As in the API: a task naming no priority is medium.
+            form.base_fields["priority"].required = False
         if obj is not None:
             # Assignees are members of the task's board (tasks.services checks it on add).
             form.base_fields["assignees"].queryset = form.base_fields["assignees"].queryset.filter(
@@ -73,12 +84,18 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
                 status=data["status"],
                 board=data.get("board"),
                 assignees=[user.get_username() for user in data.get("assignees", [])],
+                priority=data.get("priority") or TaskPriority.MEDIUM,
+                due_date=data.get("due_date"),
+                context_tags=data.get("context_tags") or None,
+                definition_of_done=data.get("definition_of_done") or None,
                 actor=request.user,
             )
             obj.pk = created.pk
             return
         # Only what the form changed goes to the service, so an untouched status is not a "change".
         changed = {field: data[field] for field in form.changed_data}
+        if changed.get("priority") == "":
+            del changed["priority"]
         if "assignees" in changed:
             changed["assignees"] = [user.get_username() for user in changed["assignees"]]
         services.task_update(task=obj, actor=request.user, **changed)
