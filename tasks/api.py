@@ -23,9 +23,16 @@ from rest_framework.response import Response
 from boards.access import can_read, default_board, readable_board_or_404, require_role
 from boards.models import Role
 from boards.permissions import EditorWritesOnBoard
+from idempotency.api import idempotent
 from tasks import json_array
 from tasks.models import Task
-from tasks.selectors import tasks_assigned, tasks_matching, tasks_readable_by, tasks_with_people
+from tasks.selectors import (
+    tasks_assigned,
+    tasks_claimable,
+    tasks_matching,
+    tasks_readable_by,
+    tasks_with_people,
+)
 from tasks.serializers import TaskListQuerySerializer, TaskSerializer
 from tasks.services import task_delete
 from tracker.api.pagination import HeaderLimitOffsetPagination
@@ -148,6 +155,8 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         if query.validated_data.get("status"):
             tasks = tasks.filter(status=query.validated_data["status"])
         tasks = tasks_matching(tasks, query.validated_data.get("search", ""))
+        if query.validated_data.get("claimable"):
+            return tasks_claimable(tasks)
         # id last, so that equal keys still come in a stable order across pages.
         return tasks.order_by(*query.validated_data.get("ordering", []), "id")
 
@@ -161,6 +170,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
             return HttpResponse(json_array.tasks_json_array(tasks), content_type="application/json")
         return Response(self.get_serializer(tasks, many=True).data)
 
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -176,6 +186,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         # 200, not 201: the original answered 200 and its clients (and its test suite) expect it.
         return Response(serializer.data, status=status.HTTP_200_OK, headers={"Location": location})
 
+    @idempotent
     def update(self, request: Request, *args, **kwargs) -> Response:
         # PUT is partial as well: the original's PUT changed only the fields it was given.
         serializer = self.get_serializer(

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from boards.access import readable_boards, sees_every_board
-from tasks.models import Task
+from tasks.models import Task, TaskStatus
 
 
 def tasks_readable_by(actor) -> QuerySet[Task]:
@@ -15,7 +15,7 @@ def tasks_readable_by(actor) -> QuerySet[Task]:
 
 def tasks_with_people(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """`tasks` with what the answer's people fields read: two queries for any number of tasks."""
-    return tasks.select_related("created_by").prefetch_related("assignees")
+    return tasks.select_related("created_by", "claimed_by").prefetch_related("assignees")
 
 
 def tasks_assigned(tasks: QuerySet[Task], assignee: str, actor) -> QuerySet[Task]:
@@ -36,3 +36,10 @@ def tasks_matching(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:
     if not search:
         return queryset
     return queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
+
+
+def tasks_claimable(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """`?claimable=true`: unclaimed To Do tasks, oldest first (tasks.claims)."""
+    return tasks.filter(status=TaskStatus.TODO, claimed_by__isnull=True).order_by(
+        "created_at", "id"
+    )

@@ -15,8 +15,15 @@ INVALID_STATUS = '"{input}" is not a valid status. Allowed values: ' + ALLOWED_S
 ORDERING_ALIASES = {"position": "rank"}
 
 # Model fields whose value DRF writes to JSON as it is, only coerced to its type; DateTimeField is
-# the other plain kind. A boolean is not here: SQLite's JSON functions (tasks.json_array) write 0/1.
-_PLAIN_TYPES = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
+# the other plain kind.
+# A boolean is one too: tasks.json_array turns SQLite's 0/1 into false/true.
+_PLAIN_TYPES = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.FloatField,
+    models.BooleanField,
+)
 
 
 def plain_columns(model: type[models.Model], names: list[str]) -> list[models.Field] | None:
@@ -82,10 +89,17 @@ ANSWER_FIELDS = [
     "created_by",
     "created_at",
     "updated_at",
+    # Scripts and agents (tasks.heartbeats, tasks.claims).
+    "grace_minutes",
+    "stalled",
+    "failed",
+    "last_exit_status",
+    "claimed_by",
+    "lease_until",
 ]
 # The answer's fields about people: usernames, read from the task's related rows (the queryset
 # prefetches them: tasks.selectors.tasks_with_people).
-PEOPLE_FIELDS = ("assignees", "created_by")
+PEOPLE_FIELDS = ("assignees", "created_by", "claimed_by")
 PLACE_FIELDS = ["before", "after", "position"]
 
 
@@ -153,6 +167,12 @@ class TaskSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Who created it: a username (a person, a bot or the API token's account).",
     )
+    claimed_by = serializers.CharField(
+        source="claimed_by.get_username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who holds the task's claim (POST /tasks/{id}/claim), until `lease_until`.",
+    )
     before = _anchor_field("above")
     after = _anchor_field("below")
     position = StrictIntegerField(
@@ -197,6 +217,8 @@ class TaskSerializer(serializers.ModelSerializer):
         answer["assignees"] = sorted(user.get_username() for user in task.assignees.all())
         creator = task.created_by
         answer["created_by"] = creator.get_username() if creator is not None else None
+        holder = task.claimed_by
+        answer["claimed_by"] = holder.get_username() if holder is not None else None
         return {name: answer[name] for name in ANSWER_FIELDS}
 
     def validate(self, attrs: dict) -> dict:
@@ -263,6 +285,10 @@ class TaskListQuerySerializer(serializers.Serializer):
         allow_blank=True,
         error_messages={"invalid_choice": INVALID_STATUS},
         help_text=f"Only tasks with this status: {ALLOWED_STATUSES}.",
+    )
+    claimable = serializers.BooleanField(
+        required=False,
+        help_text="true: only unclaimed To Do tasks, oldest first (for agents: tasks.claims).",
     )
     search = serializers.CharField(
         required=False,

@@ -1,5 +1,7 @@
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from tasks import agents_api
 from tasks.api import TaskViewSet
 
 router = SimpleRouter()
@@ -8,4 +10,31 @@ router = SimpleRouter()
 router.trailing_slash = "/?"
 router.register("tasks", TaskViewSet, basename="task")
 
-urlpatterns = router.urls
+# Scripts and agents (tasks.agents_api): before the router, with and without a trailing slash.
+urlpatterns = [
+    re_path(r"^tasks/(?P<pk>[^/]+)/ping/?$", agents_api.TaskPingView.as_view(), name="task-ping"),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/ping/start/?$",
+        agents_api.TaskPingStartView.as_view(),
+        name="task-ping-start",
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/ping/success/?$",
+        agents_api.TaskPingSuccessView.as_view(),
+        name="task-ping-success",
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/ping/fail/?$",
+        agents_api.TaskPingFailView.as_view(),
+        name="task-ping-fail",
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/claim/?$", agents_api.TaskClaimView.as_view(), name="task-claim"
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/release/?$",
+        agents_api.TaskReleaseView.as_view(),
+        name="task-release",
+    ),
+    *router.urls,
+]
