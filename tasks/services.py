@@ -24,7 +24,14 @@ from boards.access import default_board
 from boards.models import Board, Membership
 from notifications.services import notification_create_completion
 from tasks import ranks
-from tasks.models import DEFAULT_INTERVAL_MINUTES, Task, TaskChange, TaskChangeKind, TaskStatus
+from tasks.models import (
+    DEFAULT_GRACE_MINUTES,
+    DEFAULT_INTERVAL_MINUTES,
+    Task,
+    TaskChange,
+    TaskChangeKind,
+    TaskStatus,
+)
 from tracker import events
 
 logger = logging.getLogger(__name__)
@@ -273,6 +280,7 @@ def task_create(
     name: str,
     description: str = "",
     interval_minutes: float = DEFAULT_INTERVAL_MINUTES,
+    grace_minutes: float = DEFAULT_GRACE_MINUTES,
     status: str = TaskStatus.TODO,
     board: Board | None = None,
     assignees: list[str] | None = None,
@@ -298,6 +306,7 @@ def task_create(
         name=name.strip(),
         description=description,
         interval_minutes=interval_minutes,
+        grace_minutes=grace_minutes,
         created_at=now,
         last_ping=now,
         created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -315,7 +324,7 @@ def task_create(
 
 
 # Fields whose old and new values a task's history records.
-_RECORDED_FIELDS = ("name", "description", "status", "interval_minutes")
+_RECORDED_FIELDS = ("name", "description", "status", "interval_minutes", "grace_minutes")
 
 
 @transaction.atomic
@@ -325,6 +334,7 @@ def task_update(
     name: str | None = None,
     description: str | None = None,
     interval_minutes: float | None = None,
+    grace_minutes: float | None = None,
     status: str | None = None,
     assignees: list[str] | None = None,
     actor=None,
@@ -370,6 +380,10 @@ def task_update(
     if interval_minutes is not None:
         task.interval_minutes = interval_minutes
         changed.add("interval_minutes")
+    if grace_minutes is not None:
+        # Takes effect at the next ping, which arms the stall timer (tasks.heartbeats).
+        task.grace_minutes = grace_minutes
+        changed.add("grace_minutes")
 
     status_changed = status is not None and _apply_status(task, status, now)
     if status_changed:
