@@ -68,7 +68,7 @@ class TaskPingView(APIView):
     def post(self, request: Request, pk: str) -> HttpResponse:
         query = _ExitQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        task = _task_to_write(request, pk, only=heartbeats.PING_COLUMNS)
+        task = _task_to_write(request, pk, only=heartbeats.PING_READ)
         try:
             heartbeats.task_ping(
                 task=task,

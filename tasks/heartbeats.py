@@ -28,7 +28,9 @@ from tasks.services import task_update
 
 # The columns a ping reads to compute its write (and conditions the write on).
 PING_COLUMNS = ("id", "board", "name", "status", "interval_minutes", "grace_minutes")
-_PING_READ = (*PING_COLUMNS, "claimed_by_id", "lease_minutes")
+# What a ping reads (the API's lookup reads them with the access check, saving a query).
+PING_READ = (*PING_COLUMNS, "claimed_by", "lease_minutes")
+_PING_READ_COLUMNS = {Task._meta.get_field(name).attname for name in PING_READ}
 _ATTEMPTS = 5
 # Where a lifecycle ping moves the task.
 _TARGET_STATUS = {
@@ -77,10 +79,18 @@ def _write_ping(task: Task, now: datetime, *, failed: bool, exit_status: int | N
     )
 
 
-def _ping_row(task_id: int, now: datetime, *, failed: bool, exit_status: int | None) -> Task:
-    """Read the row's ping columns and write the ping, again if a concurrent write came between."""
+def _ping_row(
+    task_id: int,
+    now: datetime,
+    *,
+    failed: bool,
+    exit_status: int | None,
+    read: Task | None = None,
+) -> Task:
+    """Write the ping from `read` (the row as the caller read it) or a fresh read, and again from
+    a fresh read if a concurrent write came between."""
     for _ in range(_ATTEMPTS):
-        task = Task.objects.filter(pk=task_id).only(*_PING_READ).first()
+        task, read = read or Task.objects.filter(pk=task_id).only(*PING_READ).first(), None
         if task is None:
             raise Task.DoesNotExist(f"Task {task_id} does not exist.")
         if _write_ping(task, now, failed=failed, exit_status=exit_status):
@@ -106,7 +116,8 @@ def task_ping(
     if kind == PingKind.PING and exit_status not in (None, 0):
         kind = PingKind.FAIL
     if kind == PingKind.PING and not body:
-        _ping_row(task.pk, now, failed=False, exit_status=exit_status)
+        fresh = task if not task.get_deferred_fields() & _PING_READ_COLUMNS else None
+        _ping_row(task.pk, now, failed=False, exit_status=exit_status, read=fresh)
         return
     _lifecycle_ping(task=task, kind=kind, actor=actor, exit_status=exit_status, body=body, now=now)
 
