@@ -19,10 +19,14 @@ from boards.access import require_role
 from boards.models import Role
 from idempotency.api import idempotent
 from tasks import claims, heartbeats
-from tasks.models import DEFAULT_LEASE_MINUTES, PING_LOG_MAX_BYTES, PingKind, Task
+from tasks.models import DEFAULT_LEASE_MINUTES, PING_LOG_MAX_BYTES, PingKind, PingLog, Task
 from tasks.selectors import tasks_readable_by, tasks_with_people
 from tasks.serializers import StrictFloatField, TaskSerializer
-from tracker.api.views import AUTH_NOTE
+from tracker.api.permissions import PublicReadAuthenticatedWrite
+from tracker.api.views import AUTH_NOTE, PublicReadMixin
+
+# How many of a task's latest ping logs GET /tasks/{id}/pings answers.
+PING_LOGS_SHOWN = 50
 
 
 def _task_to_write(request: Request, pk: str, *, only: tuple[str, ...] | None = None) -> Task:
@@ -183,3 +187,37 @@ class TaskReleaseView(APIView):
         except Task.DoesNotExist:
             raise NotFound("Task not found") from None
         return _answer(request, task)
+
+
+class PingLogSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PingLog
+        fields = ["id", "kind", "exit_status", "body", "truncated", "actor", "at"]
+
+
+class TaskPingLogView(PublicReadMixin, APIView):
+    """A task's run log: its lifecycle pings and pings with a body, newest first."""
+
+    permission_classes = [PublicReadAuthenticatedWrite]
+
+    @extend_schema(
+        summary="A task's ping log",
+        description=(
+            f"The latest {PING_LOGS_SHOWN} lifecycle pings (start, success, fail) and pings with "
+            "a body, newest first, with their exit status and log. Plain pings leave no row."
+        ),
+        responses={200: PingLogSerializer(many=True)},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        try:
+            task = tasks_readable_by(request.user).only("pk").get(pk=int(pk))
+        except (Task.DoesNotExist, ValueError, OverflowError):
+            raise NotFound("Task not found") from None
+        logs = (
+            PingLog.objects.filter(task=task)
+            .select_related("actor")
+            .order_by("-at", "-id")[:PING_LOGS_SHOWN]
+        )
+        return Response(PingLogSerializer(logs, many=True).data)

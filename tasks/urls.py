@@ -29,6 +29,11 @@ urlpatterns = [
         name="task-ping-fail",
     ),
     re_path(
+        r"^tasks/(?P<pk>[^/]+)/pings/?$",
+        agents_api.TaskPingLogView.as_view(),
+        name="task-ping-logs",
+    ),
+    re_path(
         r"^tasks/(?P<pk>[^/]+)/claim/?$", agents_api.TaskClaimView.as_view(), name="task-claim"
     ),
     re_path(

@@ -197,3 +197,28 @@ def test_the_list_shows_stalled_and_failed(bot, running):
     bot.get(f"/tasks/{running.pk}/ping/fail")
     listed = bot.get("/tasks/").json()
     assert [(t["stalled"], t["failed"]) for t in listed] == [(False, True)]
+
+
+def test_the_ping_log_lists_lifecycle_pings_newest_first(bot, running):
+    bot.generic("POST", f"/tasks/{running.pk}/ping/start", b"starting")
+    bot.generic("POST", f"/tasks/{running.pk}/ping/fail?exit=4", b"boom")
+    logs = bot.get(f"/tasks/{running.pk}/pings").json()
+    assert [(log["kind"], log["exit_status"], log["body"]) for log in logs] == [
+        ("fail", 4, "boom"),
+        ("start", None, "starting"),
+    ]
+    assert logs[0]["actor"] == "ci-bot"
+
+
+def test_the_ping_log_takes_a_fixed_number_of_queries(bot, running, django_assert_num_queries):
+    for _ in range(3):
+        bot.get(f"/tasks/{running.pk}/ping/fail")
+    bot.get(f"/tasks/{running.pk}/pings")
+    # The token, the task (the access check), the logs with their actors.
+    with django_assert_num_queries(3):
+        assert len(bot.get(f"/tasks/{running.pk}/pings").json()) == 3
+
+
+def test_the_ping_log_of_an_unreadable_task_is_404(running):
+    stranger = bot_client(agent_board("Other"), "other-bot")
+    assert stranger.get(f"/tasks/{running.pk}/pings").status_code == 404
