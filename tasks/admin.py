@@ -3,7 +3,7 @@ from django.db import transaction
 
 from boards.admin import RefusalsAsMessages
 from tasks import services
-from tasks.models import Task, TaskStatus
+from tasks.models import DEFAULT_GRACE_MINUTES, Task, TaskStatus
 from tasks.serializers import ANSWER_FIELDS
 
 
@@ -42,7 +42,19 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
     ordering = ("-id",)
     # The API's fields (tasks.serializers), less the id and the rank (the board orders the cards).
     fields = tuple(name for name in ANSWER_FIELDS if name not in ("id", "rank"))
-    readonly_fields = ("last_ping", "next_reminder_at", "created_by", "created_at", "updated_at")
+    readonly_fields = (
+        "last_ping",
+        "next_reminder_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+        # Set by pings and claims alone (tasks.heartbeats, tasks.claims).
+        "stalled",
+        "failed",
+        "last_exit_status",
+        "claimed_by",
+        "lease_until",
+    )
     filter_horizontal = ("assignees",)
     actions = [_move_action(status) for status in TaskStatus]
 
@@ -56,6 +68,9 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
             # As in the API: a task naming no board goes on the default board.
             form.base_fields["board"].required = False
             form.base_fields["board"].help_text = "Empty: the default board."
+        if "grace_minutes" in form.base_fields:
+            # Forms of before heartbeats send none: the default (add) or unchanged (edit).
+            form.base_fields["grace_minutes"].required = False
         if obj is not None:
             # Assignees are members of the task's board (tasks.services checks it on add).
             form.base_fields["assignees"].queryset = form.base_fields["assignees"].queryset.filter(
@@ -70,6 +85,11 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
                 name=data["name"],
                 description=data.get("description", ""),
                 interval_minutes=data["interval_minutes"],
+                grace_minutes=(
+                    DEFAULT_GRACE_MINUTES
+                    if data.get("grace_minutes") is None
+                    else data["grace_minutes"]
+                ),
                 status=data["status"],
                 board=data.get("board"),
                 assignees=[user.get_username() for user in data.get("assignees", [])],
