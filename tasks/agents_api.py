@@ -6,7 +6,6 @@ write-throttled: a ping is one UPDATE, and a fleet of scripts behind one bot tok
 """
 
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -66,8 +65,8 @@ class TaskPingView(APIView):
         summary="Ping a task",
         description=_PING_DESCRIPTION,
         parameters=[_ExitQuery],
-        request=OpenApiTypes.BYTE,
-        responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="OK")},
+        request=None,
+        responses={200: OpenApiResponse(description="`OK`, as text/plain")},
     )
     def post(self, request: Request, pk: str) -> HttpResponse:
         query = _ExitQuery(data=request.query_params)
@@ -89,7 +88,7 @@ class TaskPingView(APIView):
         summary="Ping a task (GET)",
         description=_PING_DESCRIPTION,
         parameters=[_ExitQuery],
-        responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="OK")},
+        responses={200: OpenApiResponse(description="`OK`, as text/plain")},
     )
     def get(self, request: Request, pk: str) -> HttpResponse:
         return self.post(request, pk)
