@@ -140,6 +140,8 @@ def tasks_for_board(
     kept_in: str | None = None
     # The cards' assignees in one more query, by username so that their chips keep their order.
     assignees = Prefetch("assignees", queryset=get_user_model().objects.order_by("username"))
+    # The claim's holder (a card shows it) joined in, no query of its own.
+    rows = rows.select_related("claimed_by")
     for task in rows.order_by("status", "rank").prefetch_related(assignees):
         summary = _tasks_summary(task.all_count, task.all_updated, task.all_pinged)
         column = columns[task.status]

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from boards.admin import RefusalsAsMessages
 from tasks import services
-from tasks.models import Task, TaskPriority, TaskStatus
+from tasks.models import DEFAULT_GRACE_MINUTES, Task, TaskPriority, TaskStatus
 from tasks.serializers import ANSWER_FIELDS, NESTED_FIELDS
 
 
@@ -50,6 +50,12 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "progress_percent",
+        # Set by pings and claims alone (tasks.heartbeats, tasks.claims).
+        "stalled",
+        "failed",
+        "last_exit_status",
+        "claimed_by",
+        "lease_until",
     )
     filter_horizontal = ("assignees",)
     actions = [_move_action(status) for status in TaskStatus]
@@ -67,6 +73,9 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
         if "priority" in form.base_fields:
             # As in the API: a task naming no priority is medium.
             form.base_fields["priority"].required = False
+        if "grace_minutes" in form.base_fields:
+            # Forms of before heartbeats send none: the default (add) or unchanged (edit).
+            form.base_fields["grace_minutes"].required = False
         if obj is not None:
             # Assignees are members of the task's board (tasks.services checks it on add).
             form.base_fields["assignees"].queryset = form.base_fields["assignees"].queryset.filter(
@@ -81,6 +90,11 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
                 name=data["name"],
                 description=data.get("description", ""),
                 interval_minutes=data["interval_minutes"],
+                grace_minutes=(
+                    DEFAULT_GRACE_MINUTES
+                    if data.get("grace_minutes") is None
+                    else data["grace_minutes"]
+                ),
                 status=data["status"],
                 board=data.get("board"),
                 assignees=[user.get_username() for user in data.get("assignees", [])],

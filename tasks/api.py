@@ -23,10 +23,12 @@ from rest_framework.response import Response
 from boards.access import can_read, default_board, readable_board_or_404, require_role
 from boards.models import Role
 from boards.permissions import EditorWritesOnBoard
+from idempotency.api import idempotent
 from tasks import json_array
 from tasks.models import Task
 from tasks.selectors import (
     tasks_assigned,
+    tasks_claimable,
     tasks_matching,
     tasks_readable_by,
     tasks_tagged,
@@ -159,6 +161,8 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         if query.validated_data.get("tag"):
             tasks = tasks_tagged(tasks, query.validated_data["tag"])
         tasks = tasks_matching(tasks, query.validated_data.get("search", ""))
+        if query.validated_data.get("claimable"):
+            return tasks_claimable(tasks)
         # id last, so that equal keys still come in a stable order across pages.
         return tasks.order_by(*query.validated_data.get("ordering", []), "id")
 
@@ -187,6 +191,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
             raise NotFound(self.not_found_message)
         return HttpResponse(answer, content_type="application/json")
 
+    @idempotent
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -202,6 +207,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         # 200, not 201: the original answered 200 and its clients (and its test suite) expect it.
         return Response(serializer.data, status=status.HTTP_200_OK, headers={"Location": location})
 
+    @idempotent
     def update(self, request: Request, *args, **kwargs) -> Response:
         # PUT is partial as well: the original's PUT changed only the fields it was given.
         serializer = self.get_serializer(

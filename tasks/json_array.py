@@ -89,6 +89,9 @@ def _pair(field: models.Field, vendor: str) -> str:
     value = f'"{field.name}"'  # values_list() names each column by its field's name
     if isinstance(field, models.DateTimeField):
         value = _ISO_UTC[vendor].format(column=value)
+    elif isinstance(field, models.BooleanField) and vendor == "sqlite":
+        # SQLite stores 0/1; json() of the text 'true'/'false' is the JSON literal.
+        value = f"json(CASE WHEN {value} THEN 'true' ELSE 'false' END)"
     return f"'{field.name}', {value}"
 
 
@@ -105,9 +108,11 @@ def _people_pairs(vendor: str) -> dict[str, str]:
         # Quoted table and column names, no input: nothing for S608 to inject.
         f"(SELECT u.{names['username']} FROM {names['users']} u WHERE u.id = rows.created_by)"  # noqa: S608
     )
+    holder = f"(SELECT u.{names['username']} FROM {names['users']} u WHERE u.id = rows.claimed_by)"  # noqa: S608
     return {
         "assignees": f"'assignees', {_ASSIGNEES[vendor].format(**names)}",
         "created_by": f"'created_by', {creator}",
+        "claimed_by": f"'claimed_by', {holder}",
     }
 
 
@@ -174,7 +179,9 @@ def _json_sql(template: dict[str, str], tasks: QuerySet[Task]) -> tuple[str, Seq
     columns.update(_breakdown_pairs(vendor))
     pairs = ", ".join(columns[name] for name in serializers.ANSWER_FIELDS)
     selected = [field.name for field in serializers.TASK_COLUMNS]
-    rows_sql, params = tasks.values_list(*selected, "created_by").query.sql_with_params()
+    rows_sql, params = tasks.values_list(
+        *selected, "created_by", "claimed_by"
+    ).query.sql_with_params()
     return template[vendor].format(pairs=pairs, rows=rows_sql), params
 
 

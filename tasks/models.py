@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +16,11 @@ MAX_INTERVAL_MINUTES = 365 * 24 * 60.0  # one year
 # One second. Below it a task is due again as soon as it is reminded (timedelta rounds 1e-9
 # minutes to zero), and a few such tasks keep the reminder sweep busy forever.
 MIN_INTERVAL_MINUTES = 1 / 60
+# How long past its interval a heartbeating task may stay silent before it counts as stalled.
+DEFAULT_GRACE_MINUTES = 5.0
+MAX_GRACE_MINUTES = MAX_INTERVAL_MINUTES
+# A claim's lease when the claimer names none (tasks.claims).
+DEFAULT_LEASE_MINUTES = 30.0
 
 
 class TaskStatus(models.TextChoices):
@@ -147,9 +152,45 @@ class Task(models.Model):
     due_soon_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Heartbeats (tasks.heartbeats). Silence for interval + grace after a ping marks it stalled.
+    grace_minutes = models.FloatField(
+        default=DEFAULT_GRACE_MINUTES,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_GRACE_MINUTES)],
+    )
+    # Armed by heartbeat pings only (a task that never pings is never stalled): last heartbeat +
+    # interval + grace while in progress, else None. The stall sweep clears it when it passes.
+    stalls_at = models.DateTimeField(null=True, blank=True, editable=False)
+    stalled = models.BooleanField(default=False, editable=False)
+    # The last lifecycle ping was /ping/fail (with its exit status); cleared by the next ping.
+    failed = models.BooleanField(default=False, editable=False)
+    last_exit_status = models.IntegerField(null=True, blank=True, editable=False)
+    # A claim (tasks.claims): who works on it until when; pings renew the lease.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_tasks",
+        editable=False,
+    )
+    lease_minutes = models.FloatField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["id"]
         indexes = [
+            # The stall sweep's query (tasks.heartbeats.mark_stalled: stalls_at <= now).
+            models.Index(
+                fields=["stalls_at"],
+                condition=Q(stalls_at__isnull=False),
+                name="task_stalls_at_idx",
+            ),
+            # The lease sweep's query (tasks.claims.expire_leases: lease_until <= now).
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(lease_until__isnull=False),
+                name="task_lease_until_idx",
+            ),
             # The due-date sweep (reminders.due): tasks with a due date not yet notified overdue.
             models.Index(
                 fields=["due_date"],
@@ -382,3 +423,42 @@ class Comment(models.Model):
     @property
     def board(self):
         return self.task.board
+
+
+class PingKind(models.TextChoices):
+    PING = "ping", "Ping"
+    START = "start", "Start"
+    SUCCESS = "success", "Success"
+    FAIL = "fail", "Fail"
+
+
+# The most of a ping's body kept as its log (tasks.heartbeats keeps the tail of a longer one).
+PING_LOG_MAX_BYTES = 10 * 1024
+
+
+class PingLog(models.Model):
+    """A lifecycle ping (start/success/fail) or a ping with a body: the task's run log.
+
+    Plain pings without a body write no row: they are one UPDATE of the task (tasks.heartbeats).
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="ping_logs")
+    kind = models.CharField(max_length=10, choices=PingKind.choices)
+    exit_status = models.IntegerField(null=True, blank=True)
+    body = models.TextField(blank=True, default="")
+    truncated = models.BooleanField(default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["task", "at"], name="pinglog_task_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of task {self.task_id}"

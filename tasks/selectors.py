@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 
 from boards.access import readable_boards, sees_every_board
-from tasks.models import Comment, Phase, Task, TaskChange, TaskTag, Todo
+from tasks.models import Comment, Phase, Task, TaskChange, TaskStatus, TaskTag, Todo
 
 
 def tasks_readable_by(actor) -> QuerySet[Task]:
@@ -17,7 +17,7 @@ def tasks_readable_by(actor) -> QuerySet[Task]:
 
 def tasks_with_people(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """`tasks` with what the answer's people fields read: two queries for any number of tasks."""
-    return tasks.select_related("created_by").prefetch_related("assignees")
+    return tasks.select_related("created_by", "claimed_by").prefetch_related("assignees")
 
 
 def phases_with_todos() -> QuerySet[Phase]:
@@ -139,3 +139,10 @@ class Timeline:
 def timeline_of(task: Task) -> Timeline:
     """GET /tasks/{id}/timeline: what happened to a task, who did it and when."""
     return Timeline(task)
+
+
+def tasks_claimable(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """`?claimable=true`: unclaimed To Do tasks, oldest first (tasks.claims)."""
+    return tasks.filter(status=TaskStatus.TODO, claimed_by__isnull=True).order_by(
+        "created_at", "id"
+    )

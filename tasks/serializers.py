@@ -18,8 +18,15 @@ INVALID_PRIORITY = '"{input}" is not a valid priority. Allowed values: ' + ALLOW
 ORDERING_ALIASES = {"position": "rank"}
 
 # Model fields whose value DRF writes to JSON as it is, only coerced to its type; DateTimeField is
-# the other plain kind. A boolean is not here: SQLite's JSON functions (tasks.json_array) write 0/1.
-_PLAIN_TYPES = (models.CharField, models.TextField, models.IntegerField, models.FloatField)
+# the other plain kind.
+# A boolean is one too: tasks.json_array turns SQLite's 0/1 into false/true.
+_PLAIN_TYPES = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.FloatField,
+    models.BooleanField,
+)
 
 
 def plain_columns(model: type[models.Model], names: list[str]) -> list[models.Field] | None:
@@ -94,10 +101,17 @@ ANSWER_FIELDS = [
     "definition_of_done",
     "phases",
     "comments",
+    # Scripts and agents (tasks.heartbeats, tasks.claims).
+    "grace_minutes",
+    "stalled",
+    "failed",
+    "last_exit_status",
+    "claimed_by",
+    "lease_until",
 ]
 # The answer's fields about people: usernames, read from the task's related rows (the queryset
 # prefetches them: tasks.selectors.tasks_with_people).
-PEOPLE_FIELDS = ("assignees", "created_by")
+PEOPLE_FIELDS = ("assignees", "created_by", "claimed_by")
 # Rows of other tables nested in the answer (prefetched too; tasks.json_array writes them in SQL).
 NESTED_FIELDS = ("tags", "phases", "comments")
 PLACE_FIELDS = ["before", "after", "position"]
@@ -186,6 +200,12 @@ class TaskSerializer(serializers.ModelSerializer):
         help_text="The work breakdown; given on create only (then POST /tasks/{id}/phases).",
     )
     comments = CommentSerializer(many=True, read_only=True)
+    claimed_by = serializers.CharField(
+        source="claimed_by.get_username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who holds the task's claim (POST /tasks/{id}/claim), until `lease_until`.",
+    )
     before = _anchor_field("above")
     after = _anchor_field("below")
     position = StrictIntegerField(
@@ -234,6 +254,8 @@ class TaskSerializer(serializers.ModelSerializer):
         answer["tags"] = [tag.name for tag in task.tags.all()]
         answer["phases"] = PhaseSerializer(task.phases.all(), many=True).data
         answer["comments"] = CommentSerializer(task.comments.all(), many=True).data
+        holder = task.claimed_by
+        answer["claimed_by"] = holder.get_username() if holder is not None else None
         return {name: answer[name] for name in ANSWER_FIELDS}
 
     def validate(self, attrs: dict) -> dict:
@@ -324,6 +346,10 @@ class TaskListQuerySerializer(serializers.Serializer):
         allow_blank=True,
         max_length=50,
         help_text="Only tasks with this tag (one of their `tags`).",
+    )
+    claimable = serializers.BooleanField(
+        required=False,
+        help_text="true: only unclaimed To Do tasks, oldest first (for agents: tasks.claims).",
     )
     search = serializers.CharField(
         required=False,

@@ -27,6 +27,7 @@ from tasks import ranks
 from tasks.breakdown import phases_create
 from tasks.comments import system_comment_create
 from tasks.models import (
+    DEFAULT_GRACE_MINUTES,
     DEFAULT_INTERVAL_MINUTES,
     Task,
     TaskChange,
@@ -288,6 +289,7 @@ def task_create(
     name: str,
     description: str = "",
     interval_minutes: float = DEFAULT_INTERVAL_MINUTES,
+    grace_minutes: float = DEFAULT_GRACE_MINUTES,
     status: str = TaskStatus.TODO,
     board: Board | None = None,
     assignees: list[str] | None = None,
@@ -319,6 +321,7 @@ def task_create(
         name=name.strip(),
         description=description,
         interval_minutes=interval_minutes,
+        grace_minutes=grace_minutes,
         created_at=now,
         last_ping=now,
         created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -353,6 +356,7 @@ _RECORDED_FIELDS = (
     "due_date",
     "context_tags",
     "definition_of_done",
+    "grace_minutes",
 )
 # due_date, context_tags and definition_of_done may be cleared to None: "not given" is this.
 _UNCHANGED = object()
@@ -370,6 +374,7 @@ def task_update(
     name: str | None = None,
     description: str | None = None,
     interval_minutes: float | None = None,
+    grace_minutes: float | None = None,
     status: str | None = None,
     assignees: list[str] | None = None,
     priority: str | None = None,
@@ -438,6 +443,10 @@ def task_update(
         changed |= {"due_soon_notified_at", "overdue_notified_at"}
     if context_tags is not _UNCHANGED:
         parse_tags(context_tags)  # a 400 before anything is written
+    if grace_minutes is not None:
+        # Takes effect at the next ping, which arms the stall timer (tasks.heartbeats).
+        task.grace_minutes = grace_minutes
+        changed.add("grace_minutes")
 
     status_changed = status is not None and _apply_status(task, status, now)
     if status_changed:

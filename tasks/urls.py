@@ -1,6 +1,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from tasks import agents_api
 from tasks.api import TaskViewSet
 from tasks.breakdown_api import (
     CommentViewSet,
@@ -32,5 +33,35 @@ urlpatterns = [
         r"^tasks/(?P<task_id>[^/]+)/timeline/?$", TaskTimelineView.as_view(), name="task-timeline"
     ),
     re_path(r"^phases/(?P<phase_id>[^/]+)/todos/?$", PhaseTodosView.as_view(), name="phase-todos"),
+    # Scripts and agents (tasks.agents_api): before the router, with and without a trailing slash.
+    re_path(r"^tasks/(?P<pk>[^/]+)/ping/?$", agents_api.TaskPingView.as_view(), name="task-ping"),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/ping/start/?$",
+        agents_api.TaskPingStartView.as_view(),
+        name="task-ping-start",
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/ping/success/?$",
+        agents_api.TaskPingSuccessView.as_view(),
+        name="task-ping-success",
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/ping/fail/?$",
+        agents_api.TaskPingFailView.as_view(),
+        name="task-ping-fail",
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/pings/?$",
+        agents_api.TaskPingLogView.as_view(),
+        name="task-ping-logs",
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/claim/?$", agents_api.TaskClaimView.as_view(), name="task-claim"
+    ),
+    re_path(
+        r"^tasks/(?P<pk>[^/]+)/release/?$",
+        agents_api.TaskReleaseView.as_view(),
+        name="task-release",
+    ),
     *router.urls,
 ]

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "reminders",
     "accounts",
     "operations",
+    # Idempotency-Key on API writes (idempotency.api), HTTP infrastructure any API view uses.
+    "idempotency",
 ]
 
 # In order, outermost first.
@@ -266,6 +268,8 @@ RQ = {"COMMIT_MODE": "auto"}
 HEALTH_REPORTS = {
     # When the last reminder pass ran, from any process (run_reminders or the RQ job).
     "reminders": "reminders.sweep.last_pass",
+    # How many tasks are stalled (no heartbeat within interval + grace) and failed right now.
+    "heartbeats": "tasks.heartbeats.health_report",
 }
 
 # --- API ---------------------------------------------------------------------------------------

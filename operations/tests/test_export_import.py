@@ -19,7 +19,7 @@ from notifications.services import inbox_entry_mark_read
 from operations.transfer import exported_models
 from tasks.breakdown import todo_update
 from tasks.comments import comment_create
-from tasks.models import Comment, Task, TaskChange, Todo
+from tasks.models import Comment, PingKind, PingLog, Task, TaskChange, Todo
 from tasks.services import task_create, task_delete, task_update
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,9 @@ def people_on_boards() -> dict:
     task_delete(task=gone, actor=bob)  # history and notification outlive it
     token_create(user=ann, name="laptop")
     bot_create(board=ops, name="ops-bot", role=Role.EDITOR, actor=ann)
+    PingLog.objects.create(
+        task=task, kind=PingKind.FAIL, exit_status=1, body="disk full", actor=bob
+    )
     return {"ann": ann, "bob": bob, "ops": ops, "task": task}
 
 

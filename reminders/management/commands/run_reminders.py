@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 
-from reminders import sweep
+from reminders import sweep, watch
 from reminders.loop import FIRST_RETRY_SECONDS, MIN_SLEEP_SECONDS, ChangeListener, Waker
 
 logger = logging.getLogger("reminders.run_reminders")
@@ -73,6 +73,7 @@ class Command(BaseCommand):
     def run_pass(self, batch_size: int) -> None:
         started = time.perf_counter()
         sent = sweep.send_due_reminders(batch_size=batch_size, should_stop=self.stopping)
+        watch.watch_pass()
         if sent:
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.info("sent %d reminder%s in %.1f ms", sent, "" if sent == 1 else "s", elapsed_ms)
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             try:
                 self.run_pass(batch_size)
                 delay = sweep.seconds_until_next_reminder(max_seconds=max_sleep)
+                delay = watch.seconds_until_next_watch(max_seconds=delay)
             except Exception as error:  # a worker outlives a bad pass and retries
                 failures += 1
                 retry_in = min(max_sleep, FIRST_RETRY_SECONDS * 2 ** min(failures - 1, 10))

@@ -5,6 +5,7 @@ import { boardId, canEdit, refreshColumns, taskIdOf } from "./columns.js";
 import { announce, showToast } from "./feedback.js";
 import { clearErrors, showErrors } from "./forms.js";
 import { pickedAssignees, setPickedAssignees } from "./picker.js";
+import { showScriptLines } from "./scripts.js";
 import { refreshRelativeTimes } from "./times.js";
 
 const dialog = document.getElementById("task-dialog");
@@ -51,6 +52,7 @@ export async function openDialog(taskId, openedBy) {
   setTime("detail-next-reminder", task.next_reminder_at);
   setTime("detail-created", task.created_at);
   showBreakdown(task);
+  showScriptLines(task);
   refreshRelativeTimes(dialog);
   if (!dialog.open) dialog.showModal();
   form.elements.name.focus();
