@@ -16,8 +16,10 @@ from rest_framework.response import Response
 
 from boards.access import readable_boards
 from notifications import selectors
+from notifications.acknowledgements import notification_acknowledge
 from notifications.models import InboxEntry, Notification
 from notifications.serializers import (
+    AcknowledgementSerializer,
     InboxEntrySerializer,
     NotificationListQuerySerializer,
     NotificationReadSerializer,
@@ -33,6 +35,19 @@ from notifications.services import (
 )
 from tracker.api.pagination import HeaderLimitOffsetPagination
 from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
+
+
+def acknowledgement_answer(acknowledgement) -> dict:
+    return AcknowledgementSerializer(
+        {
+            "message": "Acknowledged",
+            "notification_id": acknowledgement.notification_id,
+            "task_id": acknowledgement.notification.task_id,
+            "acknowledged_by": acknowledgement.actor_name,
+            "acknowledged_at": acknowledgement.at,
+            "reminders_paused_until": acknowledgement.paused_until,
+        }
+    ).data
 
 
 class NotificationPagination(HeaderLimitOffsetPagination):
@@ -96,6 +111,22 @@ class NotificationViewSet(
         return Response(
             {"message": "Notification marked as read", "notification_id": notification_id}
         )
+
+    @extend_schema(
+        summary='Acknowledge a reminder ("I\'m on it")',
+        description=(
+            "Anyone who may read the notification's board. Pauses the task's reminders for one "
+            "interval and restarts the count of unanswered reminders that escalation waits for. "
+            "Only reminders and escalations (else 400). " + AUTH_NOTE
+        ),
+        request=None,
+        responses=AcknowledgementSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="ack")
+    def ack(self, request: Request, pk: str) -> Response:
+        notification = self.get_object()
+        acknowledgement = notification_acknowledge(notification=notification, actor=request.user)
+        return Response(acknowledgement_answer(acknowledgement))
 
     def get_queryset(self):
         return Notification.objects.filter(board__in=readable_boards(self.request.user))

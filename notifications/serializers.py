@@ -75,3 +75,17 @@ class NotificationReadSerializer(serializers.Serializer):
 class NotificationsReadAllSerializer(serializers.Serializer):
     message = serializers.CharField()
     count = serializers.IntegerField()
+
+
+class AcknowledgementSerializer(serializers.Serializer):
+    """What acknowledging answers: who is on it, since when, and until when the reminders wait."""
+
+    message = serializers.CharField()
+    notification_id = serializers.IntegerField()
+    task_id = serializers.IntegerField(allow_null=True)
+    acknowledged_by = serializers.CharField(help_text="The username; empty for the static token.")
+    acknowledged_at = serializers.DateTimeField()
+    reminders_paused_until = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the task's reminders resume; null: the task is not in progress (or gone).",
+    )
