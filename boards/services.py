@@ -48,10 +48,20 @@ def board_create(*, name: str, visibility: str = Visibility.PRIVATE, actor) -> B
 
 
 @transaction.atomic
-def board_update(*, board: Board, name: str | None = None, visibility: str | None = None) -> Board:
-    """Rename the board or change its visibility (None leaves a field as it is); the board as saved."""
+def board_update(
+    *,
+    board: Board,
+    name: str | None = None,
+    visibility: str | None = None,
+    escalate_after_reminders: int | None = None,
+) -> Board:
+    """Rename the board, change its visibility or its escalation (None leaves a field as it is);
+    the board as saved."""
     board = _locked_board(board)
     changed = []
+    if escalate_after_reminders is not None:
+        board.escalate_after_reminders = escalate_after_reminders
+        changed.append("escalate_after_reminders")
     if name is not None:
         board.name = name.strip()
         changed.append("name")

@@ -20,7 +20,15 @@ from tasks.services import task_create
 
 pytestmark = pytest.mark.django_db
 
-BOARD_FIELDS = ["id", "name", "visibility", "is_default", "role", "created_at"]
+BOARD_FIELDS = [
+    "id",
+    "name",
+    "visibility",
+    "is_default",
+    "role",
+    "escalate_after_reminders",
+    "created_at",
+]
 CALLER_ROLES = {"owner": "owner", "editor": "editor", "viewer": "viewer", "outsider": None}
 
 
@@ -118,6 +126,7 @@ def test_list_answers_each_board_with_the_callers_role(board, client_of):
         "visibility": "private",
         "is_default": False,
         "role": "viewer",
+        "escalate_after_reminders": 0,
         "created_at": ops["created_at"],
     }
     assert ops["created_at"].endswith("Z")
@@ -198,6 +207,7 @@ def test_create_answers_201_with_the_board_and_its_location(client_of, people):
         "visibility": "public",
         "is_default": False,
         "role": "owner",
+        "escalate_after_reminders": 0,
         "created_at": response.json()["created_at"],
     }
 
