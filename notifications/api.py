@@ -17,14 +17,17 @@ from rest_framework.response import Response
 from boards.access import readable_boards
 from notifications import selectors
 from notifications.acknowledgements import notification_acknowledge
+from notifications.grouping import GroupedInbox
 from notifications.models import InboxEntry, Notification
 from notifications.serializers import (
     AcknowledgementSerializer,
     InboxEntrySerializer,
+    NotificationGroupSerializer,
     NotificationListQuerySerializer,
     NotificationReadSerializer,
     NotificationSerializer,
     NotificationsReadAllSerializer,
+    ReadAllQuerySerializer,
     UnreadCountSerializer,
 )
 from notifications.services import (
@@ -76,11 +79,17 @@ class NotificationViewSet(
             "task_id": query.validated_data.get("task"),
             "notification_type": query.validated_data.get("type"),
         }
-        if selectors.has_own_inbox(request.user):
-            entries = self.paginate_queryset(selectors.inbox_list(user=request.user, **filters))
-            return self.get_paginated_response(InboxEntrySerializer(entries, many=True).data)
-        page = self.paginate_queryset(selectors.notifications_list(**filters))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        own = selectors.has_own_inbox(request.user)
+        if own:
+            rows = selectors.inbox_list(user=request.user, **filters)
+        else:
+            rows = selectors.notifications_list(**filters)
+        if query.validated_data["group"]:
+            groups = self.paginate_queryset(GroupedInbox(rows))
+            return self.get_paginated_response(NotificationGroupSerializer(groups, many=True).data)
+        page = self.paginate_queryset(rows)
+        serializer = InboxEntrySerializer if own else NotificationSerializer
+        return self.get_paginated_response(serializer(page, many=True).data)
 
     @extend_schema(summary="Count unread notifications", responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
@@ -142,19 +151,27 @@ class NotificationViewSet(
 
     @extend_schema(
         summary="Mark every notification read",
-        description=AUTH_NOTE,
+        description=(
+            "All of them, or those of one task (`?task=`) and type (`?type=`): a grouped row "
+            "of the inbox is `?task=5&type=reminder`. " + AUTH_NOTE
+        ),
         request=None,
+        parameters=[ReadAllQuerySerializer],
         responses=NotificationsReadAllSerializer,
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
-        boards = readable_boards(request.user)
+        query = ReadAllQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = {
+            "boards": readable_boards(request.user),
+            "task_id": query.validated_data.get("task"),
+            "notification_type": query.validated_data.get("type"),
+        }
         if selectors.has_own_inbox(request.user):
             count = inbox_mark_read(
-                user=request.user, entries=selectors.inbox_list(user=request.user, boards=boards)
+                user=request.user, entries=selectors.inbox_list(user=request.user, **filters)
             )
         else:
-            count = notifications_mark_read(
-                notifications=selectors.notifications_list(boards=boards)
-            )
+            count = notifications_mark_read(notifications=selectors.notifications_list(**filters))
         return Response({"message": f"{count} notifications marked as read", "count": count})
