@@ -36,10 +36,20 @@ def _published(board_id: int, kind: str = "board.updated") -> None:
 
 
 @transaction.atomic
-def board_create(*, name: str, visibility: str = Visibility.PRIVATE, actor) -> Board:
+def board_create(
+    *,
+    name: str,
+    visibility: str = Visibility.PRIVATE,
+    escalate_after_reminders: int = 0,
+    actor,
+) -> Board:
     """A new board, owned by `actor` (a person or the service account; not a bot)."""
     require_may_create_boards(actor)
-    board = Board(name=name.strip(), visibility=visibility)
+    board = Board(
+        name=name.strip(),
+        visibility=visibility,
+        escalate_after_reminders=escalate_after_reminders,
+    )
     _clean(board)
     board.save()
     Membership.objects.create(board=board, user=actor, role=Role.OWNER)

@@ -244,3 +244,14 @@ def test_concurrent_sweepers_escalate_each_task_exactly_once(owner):
     )
     assert sorted(escalated) == sorted(task_ids)
     assert set(Task.objects.values_list("unanswered_reminders", flat=True)) == {ROUNDS}
+
+
+@pytest.mark.django_db
+def test_a_new_board_may_name_its_n(owner):
+    client = APIClient()
+    client.force_authenticate(owner)
+    response = client.post(
+        "/boards/", {"name": "Ops", "escalate_after_reminders": 2}, format="json"
+    )
+    assert response.status_code == 201
+    assert Board.objects.get(pk=response.json()["id"]).escalate_after_reminders == 2
