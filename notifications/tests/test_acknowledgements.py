@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -207,3 +208,19 @@ def test_a_link_stops_working_when_its_person_leaves_the_board(user, client, set
     response = client.post(f"/notifications/{reminder.pk}/ack", {"token": token})
     assert response.status_code == 400
     assert not Acknowledgement.objects.exists()
+
+
+def test_the_signed_pages_form_works_with_csrf_checks_on(user):
+    browser = Client(enforce_csrf_checks=True)
+    reminder = _reminded()
+    link = ack_link(notification=reminder, user=user)
+    page = browser.get(link)
+    csrf = page.cookies["csrftoken"].value
+    refused = browser.post(link, {"token": ack_token(notification=reminder, user=user)})
+    assert refused.status_code == 403
+    response = browser.post(
+        link,
+        {"token": ack_token(notification=reminder, user=user), "csrfmiddlewaretoken": csrf},
+    )
+    assert response.status_code == 200
+    assert Acknowledgement.objects.get().user == user
