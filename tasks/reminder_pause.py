@@ -84,6 +84,9 @@ def task_pause_for_acknowledgement(*, task_id: int, actor, now: datetime) -> dat
     if task is None or task.status != TaskStatus.IN_PROGRESS:
         return None
     until = now + task.interval
+    if task.reminders_paused_until is not None and task.reminders_paused_until > until:
+        # Snoozed for longer: an acknowledgement does not cut the snooze short.
+        until = task.reminders_paused_until
     _pause(task, until=until, actor=actor, reason="acknowledged", now=now)
     return task.next_reminder_at
 

@@ -16,6 +16,7 @@ from notifications.acknowledgements import ack_link, ack_token
 from notifications.models import Acknowledgement, Notification, NotificationType
 from reminders.sweep import send_due_reminders
 from tasks.models import Task, TaskStatus
+from tasks.reminder_pause import task_snooze
 from tasks.services import task_create, task_update
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +225,12 @@ def test_the_signed_pages_form_works_with_csrf_checks_on(user):
     )
     assert response.status_code == 200
     assert Acknowledgement.objects.get().user == user
+
+
+def test_an_ack_does_not_cut_a_longer_snooze_short(user):
+    reminder = _reminded(interval=10)
+    snoozed = task_snooze(task=Task.objects.get(pk=reminder.task_id), minutes=120)
+    response = _client(user).post(f"/notifications/{reminder.pk}/ack")
+    assert response.status_code == 200
+    task = Task.objects.get(pk=reminder.task_id)
+    assert task.reminders_paused_until == snoozed.reminders_paused_until
