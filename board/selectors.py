@@ -29,6 +29,7 @@ from boards import selectors as boards_selectors
 from boards.access import readable_boards, role_given
 from boards.models import Board, Membership
 from boards.selectors import boards_for
+from notifications.grouping import GroupedInbox, NotificationGroup
 from notifications.models import Notification
 from notifications.selectors import (
     has_own_inbox,
@@ -194,9 +195,10 @@ def unread_notifications(viewer=None) -> tuple[int, int]:
     return unread_summary(boards=boards)
 
 
-def recent_notifications(viewer=None) -> list[BellItem]:
-    """The viewer's newest notifications for the bell's panel, in one query."""
-    return bell_items(viewer)[:NOTIFICATIONS_SHOWN]
+def recent_notifications(viewer=None) -> list[NotificationGroup]:
+    """The viewer's newest notifications for the bell's panel, a task's reminders grouped
+    (notifications.grouping): three queries."""
+    return bell_items(viewer, grouped=True)[:NOTIFICATIONS_SHOWN]
 
 
 def bell_items(
@@ -205,9 +207,11 @@ def bell_items(
     unread_only: bool = False,
     notification_type: str | None = None,
     board_id: int | None = None,
-) -> "BellList":
+    grouped: bool = False,
+) -> "BellList | GroupedInbox":
     """The viewer's notifications, newest first, as a lazily sliced list (the inbox page pages it):
-    the bell and the inbox read the same ones, with the same filters as the API."""
+    the bell and the inbox read the same ones, with the same filters as the API. `grouped`: a
+    task's reminders as one row (notifications.grouping), as `?group=true` in the API."""
     boards = readable_boards(viewer)
     if board_id is not None:
         boards = boards.filter(pk=board_id)
@@ -215,11 +219,11 @@ def bell_items(
         entries = inbox_list(
             user=viewer, boards=boards, unread_only=unread_only, notification_type=notification_type
         ).select_related("notification__board")
-        return BellList(entries, own=True)
+        return GroupedInbox(entries) if grouped else BellList(entries, own=True)
     shared = notifications_list(
         boards=boards, unread_only=unread_only, notification_type=notification_type
     ).select_related("board")
-    return BellList(shared, own=False)
+    return GroupedInbox(shared) if grouped else BellList(shared, own=False)
 
 
 class BellList:

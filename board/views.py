@@ -298,14 +298,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if notification_type not in NotificationType.values:
         notification_type = ""
     unread_only = request.GET.get("unread", "") == "1"
+    # A task's reminders are one row ("10 reminders, last 2 min ago") unless `?every=1`.
+    every = request.GET.get("every", "") == "1"
     items = bell_items(
         request.user,
         unread_only=unread_only,
         notification_type=notification_type or None,
         board_id=board_id,
+        grouped=not every,
     )
     page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    filters = {"unread": "1" if unread_only else "", "type": notification_type, "board": board_id}
+    filters = {
+        "unread": "1" if unread_only else "",
+        "type": notification_type,
+        "board": board_id,
+        "every": "1" if every else "",
+    }
     kept = {name: value for name, value in filters.items() if value}
     context = {
         "page": page,

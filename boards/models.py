@@ -4,12 +4,14 @@ Who may read or change what is decided in boards.access, from these rows and now
 """
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 BOARD_NAME_MAX_LENGTH = 100
+# At most this many unanswered reminders before the board's owners hear of it (0: never).
+MAX_ESCALATE_AFTER_REMINDERS = 1000
 DEFAULT_BOARD_NAME = "Main"
 
 
@@ -47,6 +49,11 @@ class Board(models.Model):
     )
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    # After this many reminders of a task in a row with no answer (acknowledgement, snooze, status
+    # change), its board's owners get one escalation too (reminders.escalation); 0: never.
+    escalate_after_reminders = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_ESCALATE_AFTER_REMINDERS)]
     )
     # The board that requests naming no board act on (every call of the original's clients).
     is_default = models.BooleanField(default=False, editable=False)

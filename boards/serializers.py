@@ -3,7 +3,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.access import role_given
-from boards.models import BOARD_NAME_MAX_LENGTH, TAG_COLOURS, Board, Membership, Role, Visibility
+from boards.models import (
+    BOARD_NAME_MAX_LENGTH,
+    MAX_ESCALATE_AFTER_REMINDERS,
+    TAG_COLOURS,
+    Board,
+    Membership,
+    Role,
+    Visibility,
+)
 
 
 def _invalid_choice(what: str, allowed: list[str]) -> str:
@@ -12,6 +20,9 @@ def _invalid_choice(what: str, allowed: list[str]) -> str:
 
 INVALID_VISIBILITY = _invalid_choice("visibility", Visibility.values)
 INVALID_ROLE = _invalid_choice("role", Role.values)
+_ESCALATION_BOUNDS = (
+    f"escalate_after_reminders is a whole number from 0 (never) to {MAX_ESCALATE_AFTER_REMINDERS}."
+)
 
 _ROLE_HELP = "viewer (reads), editor (also writes tasks) or owner (also members and settings)."
 
@@ -65,6 +76,7 @@ class BoardSerializer(serializers.ModelSerializer):
             "visibility",
             "is_default",
             "role",
+            "escalate_after_reminders",
             "created_at",
             "remind_hours_before_due",
             "tag_colours",
@@ -73,6 +85,16 @@ class BoardSerializer(serializers.ModelSerializer):
             "name": {
                 "help_text": f"Not blank, at most {BOARD_NAME_MAX_LENGTH} characters.",
                 "error_messages": {"blank": "A board needs a name."},
+            },
+            "escalate_after_reminders": {
+                "help_text": (
+                    "After this many reminders of a task with no answer, its board's owners get "
+                    f"an escalation too; 0 (the default): never. At most {MAX_ESCALATE_AFTER_REMINDERS}."
+                ),
+                "error_messages": {
+                    "max_value": _ESCALATION_BOUNDS,
+                    "min_value": _ESCALATION_BOUNDS,
+                },
             },
             "visibility": {
                 "help_text": "public (readable without login while PUBLIC_READ) or private.",

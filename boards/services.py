@@ -36,10 +36,20 @@ def _published(board_id: int, kind: str = "board.updated") -> None:
 
 
 @transaction.atomic
-def board_create(*, name: str, visibility: str = Visibility.PRIVATE, actor) -> Board:
+def board_create(
+    *,
+    name: str,
+    visibility: str = Visibility.PRIVATE,
+    escalate_after_reminders: int = 0,
+    actor,
+) -> Board:
     """A new board, owned by `actor` (a person or the service account; not a bot)."""
     require_may_create_boards(actor)
-    board = Board(name=name.strip(), visibility=visibility)
+    board = Board(
+        name=name.strip(),
+        visibility=visibility,
+        escalate_after_reminders=escalate_after_reminders,
+    )
     _clean(board)
     board.save()
     Membership.objects.create(board=board, user=actor, role=Role.OWNER)
@@ -58,11 +68,16 @@ def board_update(
     visibility: str | None = None,
     remind_hours_before_due: object = _UNCHANGED,
     tag_colours: dict[str, str] | None = None,
+    escalate_after_reminders: int | None = None,
 ) -> Board:
-    """Rename the board, change its visibility or its due-date reminder (None leaves a name or a
-    visibility as it is; the reminder may be set to None, off); the board as saved."""
+    """Rename the board, change its visibility, its due-date reminder or its escalation (None
+    leaves a name, a visibility or the escalation as it is; the reminder may be set to None, off);
+    the board as saved."""
     board = _locked_board(board)
     changed = []
+    if escalate_after_reminders is not None:
+        board.escalate_after_reminders = escalate_after_reminders
+        changed.append("escalate_after_reminders")
     if tag_colours is not None:
         board.tag_colours = tag_colours
         changed.append("tag_colours")

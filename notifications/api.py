@@ -16,13 +16,18 @@ from rest_framework.response import Response
 
 from boards.access import readable_boards
 from notifications import selectors
+from notifications.acknowledgements import notification_acknowledge
+from notifications.grouping import GroupedInbox
 from notifications.models import InboxEntry, Notification
 from notifications.serializers import (
+    AcknowledgementSerializer,
     InboxEntrySerializer,
+    NotificationGroupSerializer,
     NotificationListQuerySerializer,
     NotificationReadSerializer,
     NotificationSerializer,
     NotificationsReadAllSerializer,
+    ReadAllQuerySerializer,
     UnreadCountSerializer,
 )
 from notifications.services import (
@@ -33,6 +38,19 @@ from notifications.services import (
 )
 from tracker.api.pagination import HeaderLimitOffsetPagination
 from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
+
+
+def acknowledgement_answer(acknowledgement) -> dict:
+    return AcknowledgementSerializer(
+        {
+            "message": "Acknowledged",
+            "notification_id": acknowledgement.notification_id,
+            "task_id": acknowledgement.notification.task_id,
+            "acknowledged_by": acknowledgement.actor_name,
+            "acknowledged_at": acknowledgement.at,
+            "reminders_paused_until": acknowledgement.paused_until,
+        }
+    ).data
 
 
 class NotificationPagination(HeaderLimitOffsetPagination):
@@ -61,11 +79,17 @@ class NotificationViewSet(
             "task_id": query.validated_data.get("task"),
             "notification_type": query.validated_data.get("type"),
         }
-        if selectors.has_own_inbox(request.user):
-            entries = self.paginate_queryset(selectors.inbox_list(user=request.user, **filters))
-            return self.get_paginated_response(InboxEntrySerializer(entries, many=True).data)
-        page = self.paginate_queryset(selectors.notifications_list(**filters))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        own = selectors.has_own_inbox(request.user)
+        if own:
+            rows = selectors.inbox_list(user=request.user, **filters)
+        else:
+            rows = selectors.notifications_list(**filters)
+        if query.validated_data["group"]:
+            groups = self.paginate_queryset(GroupedInbox(rows))
+            return self.get_paginated_response(NotificationGroupSerializer(groups, many=True).data)
+        page = self.paginate_queryset(rows)
+        serializer = InboxEntrySerializer if own else NotificationSerializer
+        return self.get_paginated_response(serializer(page, many=True).data)
 
     @extend_schema(summary="Count unread notifications", responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
@@ -92,6 +116,22 @@ class NotificationViewSet(
             {"message": "Notification marked as read", "notification_id": notification_id}
         )
 
+    @extend_schema(
+        summary='Acknowledge a reminder ("I\'m on it")',
+        description=(
+            "Anyone who may read the notification's board. Pauses the task's reminders for one "
+            "interval and restarts the count of unanswered reminders that escalation waits for. "
+            "Only reminders and escalations (else 400). " + AUTH_NOTE
+        ),
+        request=None,
+        responses=AcknowledgementSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="ack")
+    def ack(self, request: Request, pk: str) -> Response:
+        notification = self.get_object()
+        acknowledgement = notification_acknowledge(notification=notification, actor=request.user)
+        return Response(acknowledgement_answer(acknowledgement))
+
     def get_queryset(self):
         return Notification.objects.filter(board__in=readable_boards(self.request.user))
 
@@ -106,19 +146,27 @@ class NotificationViewSet(
 
     @extend_schema(
         summary="Mark every notification read",
-        description=AUTH_NOTE,
+        description=(
+            "All of them, or those of one task (`?task=`) and type (`?type=`): a grouped row "
+            "of the inbox is `?task=5&type=reminder`. " + AUTH_NOTE
+        ),
         request=None,
+        parameters=[ReadAllQuerySerializer],
         responses=NotificationsReadAllSerializer,
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
-        boards = readable_boards(request.user)
+        query = ReadAllQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = {
+            "boards": readable_boards(request.user),
+            "task_id": query.validated_data.get("task"),
+            "notification_type": query.validated_data.get("type"),
+        }
         if selectors.has_own_inbox(request.user):
             count = inbox_mark_read(
-                user=request.user, entries=selectors.inbox_list(user=request.user, boards=boards)
+                user=request.user, entries=selectors.inbox_list(user=request.user, **filters)
             )
         else:
-            count = notifications_mark_read(
-                notifications=selectors.notifications_list(boards=boards)
-            )
+            count = notifications_mark_read(notifications=selectors.notifications_list(**filters))
         return Response({"message": f"{count} notifications marked as read", "count": count})

@@ -91,3 +91,36 @@ class InboxEntry(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Acknowledgement(models.Model):
+    """Someone answered a reminder or an escalation: "I'm on it" (notifications.acknowledgements).
+
+    It pauses the task's reminders for one interval; `paused_until` says until when (None: the task
+    was no longer in progress, nothing to pause).
+    """
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    # None: the account was deleted since; `actor_name` keeps who it was.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    at = models.DateTimeField(default=timezone.now)
+    paused_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # A notification's acknowledgements, newest first (the inbox shows the latest).
+            models.Index(fields=["notification", "-at"], name="ack_notification_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'someone'} acknowledged notification {self.notification_id}"

@@ -29,6 +29,13 @@ def reminder_message(task_name: str, task_id: int) -> str:
     return f"Task '{task_name}' (ID: {task_id}) is still in progress and needs attention!"
 
 
+def escalation_message(task_name: str, task_id: int, unanswered: int) -> str:
+    return (
+        f"Task '{task_name}' (ID: {task_id}) got {unanswered} reminders with no answer: "
+        "it needs an owner's attention!"
+    )
+
+
 def recipients_by_task(tasks: list) -> dict[int, list[int]]:
     """The user ids each task's notifications go to, in two queries for any number of tasks."""
     if not tasks:
@@ -125,6 +132,38 @@ def notifications_create_reminders(*, tasks: Iterable, now: datetime) -> list[No
         events.publish_after_commit(
             "notification.created", {"count": len(created), "boards": boards}
         )
+    return created
+
+
+def notifications_create_escalations(*, tasks: Iterable, unanswered: int | dict, now: datetime):
+    """One escalation for each task, to its board's active owners (not the reminder's recipients:
+    they are the ones not answering), in one bulk insert; `unanswered` is the reminders without an
+    answer, one number or by task id (reminders.escalation decides who escalates)."""
+    tasks = list(tasks)
+    if not tasks:
+        return []
+    counts = unanswered if isinstance(unanswered, dict) else {task.pk: unanswered for task in tasks}
+    created = Notification.objects.bulk_create(
+        Notification(
+            task=task,
+            board_id=task.board_id,
+            task_name=task.name,
+            message=escalation_message(task.name, task.pk, counts[task.pk]),
+            notification_type=NotificationType.ESCALATION,
+            created_at=now,
+        )
+        for task in tasks
+    )
+    owners: dict[int, list[int]] = {}
+    for board_id, user_id in Membership.objects.filter(
+        board_id__in={task.board_id for task in tasks}, role=Role.OWNER, user__is_active=True
+    ).values_list("board_id", "user_id"):
+        owners.setdefault(board_id, []).append(user_id)
+    _deliver(created, {task.pk: owners.get(task.board_id, []) for task in tasks})
+    events.publish_after_commit(
+        "notification.created",
+        {"count": len(created), "boards": sorted({task.board_id for task in tasks})},
+    )
     return created
 
 

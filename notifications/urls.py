@@ -1,5 +1,7 @@
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from notifications import views
 from notifications.api import NotificationViewSet
 
 router = SimpleRouter()
@@ -8,4 +10,8 @@ router = SimpleRouter()
 router.trailing_slash = "/?"
 router.register("notifications", NotificationViewSet, basename="notification")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Before the router's: the signed link's page, and the API's POST (notifications.views).
+    re_path(r"^notifications/(?P<pk>[0-9]{1,18})/ack/?$", views.ack, name="notification-ack-link"),
+    *router.urls,
+]

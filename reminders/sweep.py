@@ -21,12 +21,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, DateTimeField, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, F, QuerySet, Value, When
 from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import notifications_create_reminders
 from reminders.due import send_due_date_reminders
+from reminders.escalation import escalate_unanswered
 from reminders.models import LastPass
 from tasks.models import Task
 
@@ -84,20 +85,31 @@ def rows_per_batch(requested: int) -> int:
     )
 
 
+# What a batch reads of each task: Task.ping reads the pause, escalation the unanswered count.
+_CLAIMED_FIELDS = (
+    "id",
+    "board_id",
+    "name",
+    "status",
+    "interval_minutes",
+    "reminders_paused_until",
+    "unanswered_reminders",
+)
+
+
 def send_due_batch(*, now: datetime, batch_size: int, sent_at: datetime | None = None) -> int:
     """Claim up to `batch_size` tasks due at `now`, remind them at `sent_at` (default `now`) and
     reschedule them from it, in one transaction; how many."""
     sent_at = max(now, sent_at or now)
     with transaction.atomic():
-        claim = due_tasks(now).only("id", "board_id", "name", "status", "interval_minutes")[
-            :batch_size
-        ]
+        claim = due_tasks(now).only(*_CLAIMED_FIELDS)[:batch_size]
         if connection.features.has_select_for_update_skip_locked:
             claim = claim.select_for_update(skip_locked=True)
         tasks = list(claim)
         if not tasks:
             return 0
         notifications_create_reminders(tasks=tasks, now=sent_at)
+        escalate_unanswered(tasks=tasks, now=sent_at)
         _reschedule(tasks, sent_at)
     return len(tasks)
 
@@ -113,6 +125,8 @@ def _reschedule(tasks: list[Task], now: datetime) -> None:
     due_at_by_interval = {task.interval_minutes: task.next_reminder_at for task in tasks}
     Task.objects.filter(pk__in=[task.pk for task in tasks]).update(
         last_ping=now,
+        # One more reminder with no answer (reminders.escalation counts them).
+        unanswered_reminders=F("unanswered_reminders") + 1,
         next_reminder_at=Case(
             *(
                 When(interval_minutes=interval, then=Value(due_at))

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +27,7 @@ from boards.permissions import EditorWritesOnBoard
 from idempotency.api import idempotent
 from tasks import json_array
 from tasks.models import Task
+from tasks.reminder_pause import MAX_SNOOZE_MINUTES, MIN_SNOOZE_MINUTES, task_snooze
 from tasks.selectors import (
     tasks_assigned,
     tasks_claimable,
@@ -90,6 +92,29 @@ def _fields_from_query_and_body(request: Request) -> object:
     }
     fields.update(body.dict() if hasattr(body, "dict") else body)
     return fields
+
+
+_SNOOZE_BOUNDS = f"Snooze for {MIN_SNOOZE_MINUTES} to {MAX_SNOOZE_MINUTES} minutes (30 days)."
+
+
+class SnoozeSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(
+        min_value=MIN_SNOOZE_MINUTES,
+        max_value=MAX_SNOOZE_MINUTES,
+        help_text="How long the reminders wait. " + _SNOOZE_BOUNDS,
+        error_messages={"min_value": _SNOOZE_BOUNDS, "max_value": _SNOOZE_BOUNDS},
+    )
+
+
+_SNOOZED = inline_serializer(
+    "TaskSnoozed",
+    {
+        "message": serializers.CharField(),
+        "task_id": serializers.IntegerField(),
+        "reminders_paused_until": serializers.DateTimeField(),
+        "next_reminder_at": serializers.DateTimeField(),
+    },
+)
 
 
 @extend_schema_view(
@@ -223,3 +248,33 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         task_id = task_delete(task=self.get_object(), actor=request.user)
         return Response({"message": "Task deleted successfully", "task_id": task_id})
+
+    @extend_schema(
+        summary="Snooze a task's reminders",
+        description=(
+            "Reminders of a task in progress wait `minutes` (never sooner than they were due); "
+            f"a task not in progress: 400. Moving the task on ends the snooze. Editors. {AUTH_NOTE}"
+        ),
+        request=SnoozeSerializer,
+        responses={200: _SNOOZED},
+        examples=[OpenApiExample("An hour", value={"minutes": 60}, request_only=True)],
+    )
+    @action(detail=True, methods=["post"], url_path="snooze")
+    def snooze(self, request: Request, pk: str) -> Response:
+        task = self.get_object()
+        serializer = SnoozeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            task = task_snooze(
+                task=task, minutes=serializer.validated_data["minutes"], actor=request.user
+            )
+        except Task.DoesNotExist:
+            raise NotFound(self.not_found_message) from None
+        return Response(
+            {
+                "message": "Reminders snoozed",
+                "task_id": task.pk,
+                "reminders_paused_until": task.reminders_paused_until,
+                "next_reminder_at": task.next_reminder_at,
+            }
+        )

@@ -106,9 +106,16 @@ class Task(models.Model):
     )
     # Set on create, on every status change and on every reminder (tasks.services, reminders.sweep).
     last_ping = models.DateTimeField(default=timezone.now)
-    # Kept equal to last_ping + interval exactly while the task is in progress, None otherwise
+    # Kept equal to last_ping + interval (or the end of a pause, if later) while the task is in
+    # progress, None otherwise
     # (task_reminder_only_in_progress), so "scheduled" and "in progress" are one and the same.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Reminders wait until then: someone acknowledged one ("I'm on it") or snoozed the task
+    # (tasks.reminder_pause). Honoured by `ping`; a status change clears it (tasks.services).
+    reminders_paused_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Reminders sent since the last acknowledgement, snooze or status change: the board's
+    # escalation counts them (reminders.escalation).
+    unanswered_reminders = models.PositiveIntegerField(default=0, editable=False)
     # Order inside the task's column on the board, lowest first (tasks.ranks, set by tasks.services).
     rank = RankField(
         max_length=ranks.MAX_LENGTH,
@@ -263,6 +270,21 @@ class Task(models.Model):
         self.next_reminder_at = (
             self.reminder_due_after(moment) if self.status == TaskStatus.IN_PROGRESS else None
         )
+        paused_until = self.reminders_paused_until
+        if (
+            self.next_reminder_at is not None
+            and paused_until
+            and paused_until > self.next_reminder_at
+        ):
+            # Acknowledged or snoozed: the next reminder waits for the pause to end.
+            self.next_reminder_at = paused_until
+
+    def pause_reminders(self, until: datetime) -> None:
+        """Hold the task's reminders until `until` (the caller saves it): the schedule is the same
+        rule as `ping`'s, from the same last ping, with the pause honoured."""
+        self.reminders_paused_until = until
+        self.unanswered_reminders = 0
+        self.ping(self.last_ping)
 
 
 class TaskChangeKind(models.TextChoices):

@@ -41,11 +41,18 @@ from tracker import events
 logger = logging.getLogger(__name__)
 
 
+# What a status change resets besides the schedule (_apply_status).
+STATUS_RESETS = ("reminders_paused_until", "unanswered_reminders")
+
+
 def _apply_status(task: Task, status: str, now: datetime) -> bool:
     """Set a new status and its schedule on the instance; True if the status changed."""
     if status == task.status and task.pk is not None:
         return False
     task.status = status
+    # Moving on ends an acknowledgement's or a snooze's pause and the unanswered streak.
+    task.reminders_paused_until = None
+    task.unanswered_reminders = 0
     task.ping(now)
     return True
 
@@ -450,7 +457,7 @@ def task_update(
 
     status_changed = status is not None and _apply_status(task, status, now)
     if status_changed:
-        changed |= {"status", "last_ping", "next_reminder_at"}
+        changed |= {"status", "last_ping", "next_reminder_at", *STATUS_RESETS}
     if interval_changed and not status_changed and task.status == TaskStatus.IN_PROGRESS:
         task.ping(task.last_ping)  # the same ping, the new interval
         changed |= {"last_ping", "next_reminder_at"}

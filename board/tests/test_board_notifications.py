@@ -43,21 +43,23 @@ def test_fragment_lists_the_newest_notifications_first_with_the_unread_count():
     assert "Note 4<" not in html
 
 
-def test_fragment_renders_in_two_queries_for_anonymous_visitors(django_assert_num_queries):
+def test_fragment_renders_in_four_queries_for_anonymous_visitors(django_assert_num_queries):
     for number in range(NOTIFICATIONS_SHOWN):
         notification_create(message=f"Note {number}")
-    with django_assert_num_queries(2):  # the newest notifications, the unread count
+    # The newest grouped rows, their notifications, their acknowledgements, the unread count.
+    with django_assert_num_queries(4):
         response = Client().get("/board/notifications")
     assert response.status_code == 200
 
 
-def test_fragment_renders_in_four_queries_when_logged_in(
+def test_fragment_renders_in_six_queries_when_logged_in(
     logged_in_client, django_assert_num_queries
 ):
     for number in range(NOTIFICATIONS_SHOWN):
         for_alice(f"Note {number}", task_name=f"Task {number}")
-    # The session and its user, then her newest inbox entries and her unread count.
-    with django_assert_num_queries(4):
+    # The session and its user, then her newest inbox rows (grouped), their notifications and
+    # acknowledgements, and her unread count.
+    with django_assert_num_queries(6):
         response = logged_in_client.get("/board/notifications")
     assert response.content.count(b'data-action="mark-read"') == NOTIFICATIONS_SHOWN
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from board.tests.board_factories import bulk_boards, member
 from boards.access import default_board
-from boards.models import Role, Visibility
+from boards.models import Board, Role, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,19 @@ def test_the_public_option_says_what_public_means_here(board, owner, settings):
     board.save()
     html = settings_of(board, owner).content.decode()
     assert "PUBLIC_READ is off" in html
+
+
+def test_an_owner_gets_the_escalation_form_with_the_boards_n(board, owner):
+    Board.objects.filter(pk=board.pk).update(escalate_after_reminders=4)
+    html = settings_of(board, owner).content.decode()
+    assert 'id="escalation-form"' in html
+    assert 'value="4" data-saved="4"' in html
+
+
+def test_others_read_the_escalation_setting(board, owner):
+    Board.objects.filter(pk=board.pk).update(escalate_after_reminders=1)
+    someone = person("sam")
+    member(someone, board, Role.VIEWER)
+    html = settings_of(board, someone).content.decode()
+    assert 'id="escalation-form"' not in html
+    assert "After 1 unanswered reminder<" in html

@@ -1,19 +1,25 @@
 """The inbox page, /inbox: my notifications, a page at a time, with filters."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from board.tests.board_factories import bulk_boards, member
 from board.views import INBOX_PAGE_SIZE
 from boards.access import default_board
 from boards.models import Role
-from notifications.models import NotificationType
+from notifications.acknowledgements import notification_acknowledge
+from notifications.models import Notification, NotificationType
 from notifications.services import (
     inbox_entry_mark_read,
     notification_create,
     notifications_create_reminders,
 )
+from reminders.sweep import send_due_reminders
+from tasks.models import TaskStatus
 from tasks.services import task_create
 
 pytestmark = pytest.mark.django_db
@@ -118,11 +124,12 @@ def test_paging_keeps_the_filters(client):
     assert 'href="?unread=1&amp;type=system&amp;page=2"' in html
 
 
-def test_it_reads_in_six_queries(client, django_assert_num_queries):
+def test_it_reads_in_eight_queries(client, django_assert_num_queries):
     for number in range(INBOX_PAGE_SIZE * 2):
         notify(f"Note {number}")
-    # The session and its user, the boards (switcher and filter), the count, the page, the unread.
-    with django_assert_num_queries(6):
+    # The session and its user, the boards (switcher and filter), the count, the page of grouped
+    # rows, their latest notifications, their acknowledgements (notifications.grouping), the unread.
+    with django_assert_num_queries(8):
         response = client.get("/inbox")
     assert response.content.count(b'data-action="mark-read"') == INBOX_PAGE_SIZE
 
@@ -132,3 +139,54 @@ def test_each_notification_links_to_its_board_and_task(client):
     html = client.get("/inbox").content.decode()
     board = default_board().pk
     assert f'href="/?board={board}#task-{notification.task_id}" class="link">Open task' in html
+
+
+# --- Repeats grouped, and "I'm on it" -----------------------------------------------------------
+
+
+def _reminded(times: int, name: str = "Nightly backup"):
+    start = timezone.now() - timedelta(minutes=times + 1)
+    task = task_create(name=name, status=TaskStatus.IN_PROGRESS, interval_minutes=1, now=start)
+    for number in range(1, times + 1):
+        send_due_reminders(now=start + timedelta(minutes=number))
+    return task
+
+
+def test_a_tasks_reminders_are_one_row_with_their_count(client):
+    _reminded(10)
+    html = client.get("/inbox").content.decode()
+    assert "Nightly backup is still in progress: 10 reminders" in html
+    assert html.count('class="notification') == 1
+    assert "<span>last</span>" in html
+
+
+def test_every_shows_each_reminder_on_its_own_row(client):
+    _reminded(3)
+    html = client.get("/inbox?every=1").content.decode()
+    assert html.count('class="notification') == 3
+
+
+def test_a_grouped_row_marks_the_whole_group_read(client):
+    task = _reminded(3)
+    html = client.get("/inbox").content.decode()
+    assert f'data-action="mark-group-read" data-task-id="{task.pk}"' in html
+
+
+def test_a_reminder_offers_im_on_it(client):
+    _reminded(1)
+    assert 'data-action="acknowledge"' in client.get("/inbox").content.decode()
+
+
+def test_an_acknowledged_reminder_says_who_is_on_it(client, alice):
+    task = _reminded(2)
+    notification_acknowledge(
+        notification=Notification.objects.filter(task=task).order_by("-id").first(), actor=alice
+    )
+    html = client.get("/inbox").content.decode()
+    assert "alice is on it" in html
+    assert 'data-action="acknowledge"' not in html
+
+
+def test_a_completion_offers_no_im_on_it(client):
+    task_create(name="Report", status="done")
+    assert 'data-action="acknowledge"' not in client.get("/inbox").content.decode()

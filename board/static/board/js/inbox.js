@@ -1,5 +1,6 @@
 // The inbox page (board/templates/board/inbox.html): mark one or all of my notifications read
 // through the API, then swap in the list as the server renders it (board/partials/inbox_list.html).
+import "./acknowledge.js";
 import { api, problem } from "./api.js";
 import { announce, showToast } from "./feedback.js";
 import { fetchFragment, swapIn } from "./fragments.js";
@@ -41,4 +42,5 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest('#inbox-list [data-action="mark-read"]');
   if (button) markRead(button.closest("li"));
 });
+document.addEventListener("notifications:changed", refreshList);
 document.documentElement.classList.add("js-ready");

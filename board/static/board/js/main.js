@@ -2,6 +2,7 @@
 // Writes go to the REST API; the columns and the notification list come back as server HTML;
 // every string from data reaches the page escaped by Django templates or through textContent.
 import { setUpBreakdown } from "./breakdown.js";
+import "./acknowledge.js";
 import { boardId, columnsElement, onRender, refreshColumns } from "./columns.js";
 import { coalesce } from "./coalesce.js";
 import { isDialogOpen, openDialog, setUpDialog } from "./dialog.js";
@@ -35,6 +36,8 @@ if (columnsElement()) {
   setUpDialog();
   setUpBreakdown();
   setUpNotifications({ openTask: openDialog, dialogOpen: isDialogOpen });
+  // An acknowledgement or a grouped row marked read (acknowledge.js).
+  document.addEventListener("notifications:changed", refreshNotifications);
   startLive({
     boardId: boardId(),
     tasksChanged: coalesce(refreshColumns, LIVE_REFRESH_WINDOW_MILLISECONDS),
