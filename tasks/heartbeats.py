@@ -27,7 +27,16 @@ from tasks.models import PING_LOG_MAX_BYTES, PingKind, PingLog, Task, TaskStatus
 from tasks.services import task_update
 
 # The columns a ping reads to compute its write (and conditions the write on).
-PING_COLUMNS = ("id", "board", "name", "status", "interval_minutes", "grace_minutes")
+# reminders_paused_until: Task.ping honours an acknowledgement's or a snooze's pause.
+PING_COLUMNS = (
+    "id",
+    "board",
+    "name",
+    "status",
+    "interval_minutes",
+    "grace_minutes",
+    "reminders_paused_until",
+)
 # What a ping reads (the API's lookup reads them with the access check, saving a query).
 PING_READ = (*PING_COLUMNS, "claimed_by", "lease_minutes")
 _PING_READ_COLUMNS = {Task._meta.get_field(name).attname for name in PING_READ}
