@@ -170,7 +170,8 @@ def test_a_batch_costs_the_same_queries_whatever_the_count(due_count, django_ass
     make_due_tasks(due_count, due_at=T0)
     # exists, then one batch: savepoint, claim, insert reminders, the recipients (assignees, then
     # the owners and editors of boards of unassigned tasks), reschedule, release; then the record
-    # of the pass. (No one to deliver to here: no inbox insert; see test_reminder_recipients.)
+    # of the pass. (No one to deliver to here: no inbox insert, no channels to read; see
+    # test_reminder_recipients and notifications/tests/test_delivery.py.)
     with django_assert_num_queries(9):
         assert send_due_reminders(now=T0, batch_size=100) == due_count
 
@@ -301,10 +302,19 @@ def test_rq_job_sends_due_reminders_through_a_real_worker(reminders_queue):
 def test_cron_config_schedules_the_job_every_few_seconds_on_the_reminders_queue(reminders_queue):
     scheduler = CronScheduler(connection=reminders_queue.connection)
     scheduler.load_config_from_file("reminders.cron")
-    [cron_job] = scheduler.get_jobs()
-    assert cron_job.func_name == "reminders.jobs.send_due_reminders"
+    jobs = {job.func_name: job for job in scheduler.get_jobs()}
+    cron_job = jobs["reminders.jobs.send_due_reminders"]
     assert cron_job.queue_name == reminders_queue.name
     assert cron_job.interval == django_settings.REMINDERS_CRON_SECONDS <= 10
+
+
+def test_cron_config_schedules_the_delivery_job_on_the_delivery_queue(reminders_queue):
+    scheduler = CronScheduler(connection=reminders_queue.connection)
+    scheduler.load_config_from_file("reminders.cron")
+    jobs = {job.func_name: job for job in scheduler.get_jobs()}
+    delivery_job = jobs["reminders.jobs.send_due_deliveries"]
+    assert delivery_job.queue_name == django_settings.DELIVERY_QUEUE
+    assert delivery_job.interval == django_settings.REMINDERS_CRON_SECONDS
 
 
 # --- Several sweepers as real processes ---------------------------------------------------------
