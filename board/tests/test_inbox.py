@@ -118,11 +118,12 @@ def test_paging_keeps_the_filters(client):
     assert 'href="?unread=1&amp;type=system&amp;page=2"' in html
 
 
-def test_it_reads_in_six_queries(client, django_assert_num_queries):
+def test_it_reads_in_seven_queries(client, django_assert_num_queries):
     for number in range(INBOX_PAGE_SIZE * 2):
         notify(f"Note {number}")
-    # The session and its user, the boards (switcher and filter), the count, the page, the unread.
-    with django_assert_num_queries(6):
+    # The session and its user, the boards (switcher and filter), the count, the page, the page's
+    # deliveries, the unread.
+    with django_assert_num_queries(7):
         response = client.get("/inbox")
     assert response.content.count(b'data-action="mark-read"') == INBOX_PAGE_SIZE
 
