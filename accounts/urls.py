@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import BotViewSet, TokenViewSet
+from accounts.api import BotViewSet, NotificationPreferencesView, TokenViewSet
 
 router = SimpleRouter()
 # With and without the trailing slash, as every API path (see tasks.urls).
@@ -39,6 +39,11 @@ urlpatterns = [
         r"^boards/(?P<id>[^/]+)/bots/(?P<name>[^/]+?)/?$",
         BotViewSet.as_view({"delete": "destroy"}),
         name="board-bot",
+    ),
+    re_path(
+        r"^notification-preferences/?$",
+        NotificationPreferencesView.as_view(),
+        name="notification-preferences",
     ),
     *router.urls,
 ]

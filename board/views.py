@@ -418,6 +418,23 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                 )
                 context["notice"] = f"Added the {created.get_kind_display().lower()} channel."
                 context["new_secret"] = created.secret
+            elif action == "preferences":
+                from accounts.serializers import NotificationPreferencesSerializer
+                from accounts.services import notification_preferences_update
+
+                form = NotificationPreferencesSerializer(
+                    data={
+                        "time_zone": request.POST.get("time_zone", "UTC").strip() or "UTC",
+                        "quiet_start": request.POST.get("quiet_start") or None,
+                        "quiet_end": request.POST.get("quiet_end") or None,
+                    }
+                )
+                if form.is_valid():
+                    notification_preferences_update(user=request.user, **form.validated_data)
+                    context["notice"] = "Saved your quiet hours."
+                else:
+                    context["error"] = " ".join(str(e) for v in form.errors.values() for e in v)
+                    status = 400
             elif channel is None:
                 context["error"], status = "No such channel.", 404
             elif action == "remove":
@@ -438,4 +455,9 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         except channels.TargetRefused as error:
             context["error"], status = str(error), 400
     context["channels"] = list(Channel.objects.filter(user=request.user).order_by("id"))
+    from accounts.models import NotificationPreferences
+
+    context["preferences"] = NotificationPreferences.objects.filter(
+        user=request.user
+    ).first() or NotificationPreferences(user=request.user)
     return render(request, "board/notification_settings.html", context, status=status)

@@ -26,6 +26,8 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from accounts.models import NotificationPreferences
+from accounts.services import quiet_hours_end
 from boards.models import Board
 from notifications import channels
 from notifications.models import (
@@ -72,7 +74,9 @@ def claim_one(*, now: datetime | None = None) -> tuple[Delivery, str] | None:
             )
         if claimed == 1:
             delivery = Delivery.objects.select_related(
-                "channel", "notification__board", "notification__task"
+                "channel__user__notification_preferences",
+                "notification__board",
+                "notification__task",
             ).get(pk=row[0])
             return delivery, token
     return None
@@ -126,6 +130,13 @@ def channel_test_message(channel: Channel) -> channels.Message:
     )
 
 
+def _preferences(user):
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return None
+
+
 def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     """Exponential backoff with jitter: BASE * 2^(attempts-1), at most MAX, times 0.5 to 1.0 (so
     workers that failed together do not come back together); a 429's Retry-After when longer."""
@@ -142,6 +153,16 @@ def send_one(*, now: datetime | None = None) -> bool:
     if claim is None:
         return False
     delivery, token = claim
+    quiet_until = quiet_hours_end(_preferences(delivery.channel.user), timezone.now())
+    if quiet_until is not None:
+        # The recipient's quiet hours: no attempt now, none counted; due again when they end.
+        Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
+            next_attempt_at=quiet_until,
+            attempts=F("attempts") - 1,
+            claim_token="",
+            claimed_until=None,
+        )
+        return True
     started_at = timezone.now()
     started = time.perf_counter()
     try:

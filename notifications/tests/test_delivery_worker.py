@@ -27,11 +27,13 @@ def run_reminders(**env: str) -> Process:
     )
 
 
-def wait_until(condition, timeout: float = 30.0) -> None:
+def wait_until(condition, process: Process, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out")
+            process.kill()
+            process.finish(timeout=5)
+            raise AssertionError(f"timed out; the worker's output:\n{process.output()}")
         time.sleep(0.05)
 
 
@@ -43,7 +45,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_doubles_nothing(person, 
         make_due_tasks(5)
         first = run_reminders()
         try:
-            wait_until(lambda: len(receiver.requests) == 1)
+            wait_until(lambda: len(receiver.requests) == 1, first)
             first.popen.kill()  # SIGKILL, mid-request
             first.popen.wait()
         finally:
@@ -51,7 +53,9 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_doubles_nothing(person, 
         assert Notification.objects.count() == 5
         second = run_reminders()
         try:
-            wait_until(lambda: Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 5)
+            wait_until(
+                lambda: Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 5, second
+            )
         finally:
             second.kill()
     ids = Counter(receiver.ids())
@@ -70,11 +74,11 @@ def test_a_hanging_receiver_does_not_hold_up_reminders(person, delivery_settings
         make_due_tasks(1)
         loop = run_reminders()
         try:
-            wait_until(lambda: len(receiver.requests) == 1)
+            wait_until(lambda: len(receiver.requests) == 1, loop)
             # The worker thread waits for the receiver; the sweep goes on.
             started = time.monotonic()
             make_due_tasks(3)
-            wait_until(lambda: Notification.objects.count() == 4, timeout=5)
+            wait_until(lambda: Notification.objects.count() == 4, loop, timeout=5)
             assert time.monotonic() - started < 3
         finally:
             loop.kill()

@@ -76,3 +76,26 @@ def test_someone_elses_channel_is_not_found(page, delivery_settings):
     response = page.post("/settings/notifications", {"action": "remove", "channel": theirs.pk})
     assert response.status_code == 404
     assert Channel.objects.filter(pk=theirs.pk).exists()
+
+
+def test_quiet_hours_are_saved_from_the_page(page, person):
+    response = page.post(
+        "/settings/notifications",
+        {
+            "action": "preferences",
+            "time_zone": "Europe/Paris",
+            "quiet_start": "22:00",
+            "quiet_end": "07:00",
+        },
+    )
+    assert "Saved your quiet hours." in response.content.decode()
+    assert person.notification_preferences.time_zone == "Europe/Paris"
+    assert 'value="22:00"' in page.get("/settings/notifications").content.decode()
+
+
+def test_a_bad_time_zone_is_explained_on_the_page(page):
+    response = page.post(
+        "/settings/notifications", {"action": "preferences", "time_zone": "Nowhere"}
+    )
+    assert response.status_code == 400
+    assert "Nowhere" in response.content.decode()
