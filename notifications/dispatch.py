@@ -1,11 +1,12 @@
-"""The delivery worker's step: claim one due delivery, send it, record the attempt.
+"""The delivery worker's step: claim a few due deliveries, send each, record every attempt.
 
 Run by the `run_reminders` loop (DELIVERY_WORKER_THREADS threads beside the sweep, `run_workers`)
 and by the RQ job `reminders.jobs.send_due_deliveries`; any number of either may run at once.
 
-A claim is the reminder sweep's: on PostgreSQL the candidate row is read `FOR UPDATE SKIP LOCKED`,
-and on every database a conditional UPDATE takes it only if it is still due and pending, so exactly
-one worker wins. Claiming moves `next_attempt_at` to the end of a lease (DELIVERY_LEASE_SECONDS)
+A claim is the reminder sweep's: on PostgreSQL the candidate rows are read `FOR UPDATE SKIP
+LOCKED`, and on every database a conditional UPDATE takes them only if still due and pending, so
+exactly one worker wins each. One claim takes as many as can time out one after another within a
+lease (`claim_size`); one whose lease would end before its attempt is given back instead. Claiming moves `next_attempt_at` to the end of a lease (DELIVERY_LEASE_SECONDS)
 and commits before anything is sent: the send holds no lock, and a worker killed mid-send leaves its
 delivery due again once the lease ends. Its result is written only under its own `claim_token`, so
 a worker that outlived its lease cannot overwrite its successor's. A receiver therefore may see one
@@ -51,35 +52,68 @@ def due_deliveries(now: datetime) -> QuerySet[Delivery]:
     ).order_by("next_attempt_at")
 
 
-def claim_one(*, now: datetime | None = None) -> tuple[Delivery, str] | None:
-    """Claim the oldest due delivery for one lease; it and the claim's token, or None."""
+# The most deliveries one claim takes (one statement claims them; they are sent one by one).
+MAX_CLAIM = 20
+
+
+def claim_size() -> int:
+    """How many deliveries one claim may take: as many as can time out, one after another, well
+    within one lease, so a later one is never still unsent when its lease ends."""
+    per_lease = int(
+        settings.DELIVERY_LEASE_SECONDS // max(0.001, settings.DELIVERY_TIMEOUT_SECONDS)
+    )
+    return max(1, min(MAX_CLAIM, per_lease - 1))
+
+
+def claim(*, now: datetime | None = None, limit: int = 1) -> tuple[list[Delivery], str]:
+    """Claim up to `limit` of the oldest due deliveries for one lease, in one statement; them (with
+    their channel, owner's preferences, notification, board and task) and the claim's token."""
     now = now or timezone.now()
     lease_end = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
-    for _ in range(5):  # another worker took the candidate first: look again
-        with transaction.atomic():
-            candidates = due_deliveries(now).values_list("id", "next_attempt_at")[:1]
-            if connection.features.has_select_for_update_skip_locked:
-                candidates = candidates.select_for_update(skip_locked=True)
-            row = candidates.first()
-            if row is None:
-                return None
-            token = uuid.uuid4().hex
-            claimed = Delivery.objects.filter(
-                pk=row[0], status=DeliveryStatus.PENDING, next_attempt_at=row[1]
-            ).update(
-                next_attempt_at=lease_end,
-                claimed_until=lease_end,
-                claim_token=token,
-                attempts=F("attempts") + 1,
-            )
-        if claimed == 1:
-            delivery = Delivery.objects.select_related(
-                "channel__user__notification_preferences",
-                "notification__board",
-                "notification__task",
-            ).get(pk=row[0])
-            return delivery, token
-    return None
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        candidates = due_deliveries(now).values_list("id", flat=True)[:limit]
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates)
+        if not ids:
+            return [], token
+        # Still due and pending: a row another worker claimed meanwhile (SQLite has no SKIP
+        # LOCKED; its IMMEDIATE transactions take turns) is left to it.
+        Delivery.objects.filter(
+            pk__in=ids, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        ).update(
+            next_attempt_at=lease_end,
+            claimed_until=lease_end,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+    deliveries = list(
+        Delivery.objects.filter(claim_token=token)
+        .select_related(
+            "channel__user__notification_preferences",
+            "notification__board",
+            "notification__task",
+        )
+        .order_by("next_attempt_at", "id")
+    )
+    return deliveries, token
+
+
+def claim_one(*, now: datetime | None = None) -> tuple[Delivery, str] | None:
+    """Claim the oldest due delivery for one lease; it and the claim's token, or None."""
+    deliveries, token = claim(now=now, limit=1)
+    return (deliveries[0], token) if deliveries else None
+
+
+def _release(delivery: Delivery, token: str, *, until: datetime) -> None:
+    """Give a claimed delivery back unattempted, due at `until`."""
+    Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
+        next_attempt_at=until,
+        attempts=F("attempts") - 1,
+        claim_token="",
+        claimed_until=None,
+    )
 
 
 def message_for(delivery: Delivery) -> channels.Message:
@@ -147,22 +181,35 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     return delay
 
 
-def send_one(*, now: datetime | None = None) -> bool:
-    """Claim, send and record one due delivery; False when none was due (the worker may sleep)."""
-    claim = claim_one(now=now)
-    if claim is None:
-        return False
-    delivery, token = claim
+def send_one(*, now: datetime | None = None) -> int:
+    """Claim a few due deliveries, send and record each; how many were handled (0: none was due,
+    the worker may sleep)."""
+    deliveries, token = claim(now=now, limit=claim_size())
+    timeout = timedelta(seconds=settings.DELIVERY_TIMEOUT_SECONDS)
+    switched_off: set[int] = set()
+    handled = 0
+    for delivery in deliveries:
+        if delivery.channel_id in switched_off:
+            continue  # given up with its channel (channel_disable)
+        if delivery is not deliveries[0] and timezone.now() + timeout >= delivery.claimed_until:
+            # Its lease would end during the attempt (receivers before it were slow): give it
+            # back now rather than risk another worker sending it at the same time.
+            _release(delivery, token, until=timezone.now())
+            continue
+        handled += 1
+        if _attempt(delivery, token):
+            switched_off.add(delivery.channel_id)
+    # Claimed ones count even when given back, so a worker never sleeps while some are due.
+    return max(handled, 1) if deliveries else 0
+
+
+def _attempt(delivery: Delivery, token: str) -> bool:
+    """One attempt, recorded; True when its failure switched the channel off."""
     quiet_until = quiet_hours_end(_preferences(delivery.channel.user), timezone.now())
     if quiet_until is not None:
         # The recipient's quiet hours: no attempt now, none counted; due again when they end.
-        Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
-            next_attempt_at=quiet_until,
-            attempts=F("attempts") - 1,
-            claim_token="",
-            claimed_until=None,
-        )
-        return True
+        _release(delivery, token, until=quiet_until)
+        return False
     started_at = timezone.now()
     started = time.perf_counter()
     try:
@@ -172,14 +219,13 @@ def send_one(*, now: datetime | None = None) -> bool:
         outcome = channels.Outcome(
             ok=False, retryable=True, error=f"{type(error).__name__}: {error}"
         )
-    record_attempt(
+    return record_attempt(
         delivery=delivery,
         token=token,
         outcome=outcome,
         started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000,
     )
-    return True
 
 
 @transaction.atomic
@@ -190,9 +236,9 @@ def record_attempt(
     outcome: channels.Outcome,
     started_at: datetime,
     duration_ms: float,
-) -> None:
+) -> bool:
     """The attempt's row, the delivery's new state (under its claim) and the channel's failure
-    count, in one transaction."""
+    count, in one transaction; True when this failure switched the channel off."""
     now = timezone.now()
     DeliveryAttempt.objects.create(
         delivery=delivery,
@@ -214,7 +260,7 @@ def record_attempt(
         Channel.objects.filter(pk=delivery.channel_id, consecutive_failures__gt=0).update(
             consecutive_failures=0
         )
-        return
+        return False
     if outcome.retryable and delivery.attempts < settings.DELIVERY_MAX_ATTEMPTS:
         mine.update(
             next_attempt_at=now
@@ -230,10 +276,10 @@ def record_attempt(
             claim_token="",
             claimed_until=None,
         )
-    _count_failure(delivery, outcome)
+    return _count_failure(delivery, outcome)
 
 
-def _count_failure(delivery: Delivery, outcome: channels.Outcome) -> None:
+def _count_failure(delivery: Delivery, outcome: channels.Outcome) -> bool:
     Channel.objects.filter(pk=delivery.channel_id).update(
         consecutive_failures=F("consecutive_failures") + 1
     )
@@ -246,6 +292,8 @@ def _count_failure(delivery: Delivery, outcome: channels.Outcome) -> None:
             f"{outcome.error or 'no answer'}",
             board_id=delivery.notification.board_id,
         )
+        return True
+    return False
 
 
 def channel_disable(*, channel: Channel, reason: str, board_id: int) -> None:
@@ -276,8 +324,11 @@ def send_due_deliveries(
     passed (the RQ job's budget); how many were attempted."""
     deadline = time.monotonic() + max_seconds
     count = 0
-    while time.monotonic() < deadline and not should_stop() and send_one():
-        count += 1
+    while time.monotonic() < deadline and not should_stop():
+        sent = send_one()
+        if not sent:
+            break
+        count += sent
     return count
 
 
