@@ -356,6 +356,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "boards.models.Role.values",
         "BotRoleEnum": "accounts.services.BOT_ROLE_VALUES",
+        "ChannelKindEnum": "notifications.models.ChannelKind.choices",
     },
 }
 

@@ -336,3 +336,27 @@ def test_the_rq_job_sends_due_deliveries_through_a_real_worker(
         assert len(receiver.requests) == 1
     finally:
         queue.delete(delete_jobs=True)
+
+
+# --- claims of several deliveries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lease", "timeout", "size"), [(60, 10, 5), (3, 10, 1), (30, 1, 20), (25, 10, 1)]
+)
+def test_a_claim_takes_what_can_time_out_within_its_lease(delivery_settings, lease, timeout, size):
+    delivery_settings.DELIVERY_LEASE_SECONDS = lease
+    delivery_settings.DELIVERY_TIMEOUT_SECONDS = timeout
+    assert dispatch.claim_size() == size
+
+
+def test_two_claims_share_no_delivery(person, make_task, delivery_settings):
+    webhook(person, "http://127.0.0.1:9/a")
+    task = make_task("Backup")
+    for _ in range(7):
+        remind(task)
+    first, first_token = dispatch.claim(limit=5)
+    second, second_token = dispatch.claim(limit=5)
+    assert len(first) == 5 and len(second) == 2
+    assert not {d.pk for d in first} & {d.pk for d in second}
+    assert first_token != second_token
