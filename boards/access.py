@@ -69,6 +69,16 @@ def readable_boards(actor) -> QuerySet[Board]:
     return Board.objects.filter(readable)
 
 
+def readable_boards_key(actor) -> tuple:
+    """What the SQL of `readable_boards(actor)` depends on: equal keys, equal SQL and parameters.
+    Hot reads keep their compiled SQL by it (tracker.db.compiled); it changes with that function."""
+    if sees_every_board(actor):
+        return ("all",)
+    public = bool(settings.PUBLIC_READ) and not _signed_in_as_bot(actor)
+    member = actor.pk if actor is not None and actor.is_authenticated else None
+    return ("readable", public, member)
+
+
 def role_given(actor, membership_role: str | None) -> str | None:
     """The role `actor` has on a board where their membership's role is `membership_role` (None:
     not a member). Superusers own every board; the service account edits every board and owns
@@ -98,6 +108,8 @@ def role_allows(role: str | None, needed: str) -> bool:
 
 
 def can_read(actor, board: Board) -> bool:
+    if sees_every_board(actor):
+        return True  # no query: every board is theirs to read
     return readable_boards(actor).filter(pk=board.pk).exists()
 
 

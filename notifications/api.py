@@ -70,12 +70,7 @@ class NotificationViewSet(
     @extend_schema(summary="Count unread notifications", responses=UnreadCountSerializer)
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
     def unread_count(self, request: Request) -> Response:
-        boards = readable_boards(request.user)
-        if selectors.has_own_inbox(request.user):
-            count = selectors.inbox_unread_summary(user=request.user, boards=boards)[0]
-        else:
-            count = selectors.unread_count(boards=boards)
-        return Response({"unread_count": count})
+        return Response({"unread_count": selectors.unread_count_for(request.user)})
 
     @extend_schema(
         summary="Mark one notification read",

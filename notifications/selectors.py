@@ -5,11 +5,13 @@ shared read flag (anonymous readers and the static API_AUTH_TOKEN). People and b
 inbox entries (notifications.models.InboxEntry), of the boards they may still read.
 """
 
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
-from boards.access import acts_as_service
+from boards.access import acts_as_service, readable_boards, readable_boards_key
 from boards.models import Board
 from notifications.models import InboxEntry, Notification
+from tracker.db.compiled import compiled_sql
 
 
 def has_own_inbox(user) -> bool:
@@ -59,9 +61,28 @@ def inbox_list(
     return entries.order_by("-created_at", "-id")
 
 
-def unread_count(*, boards: QuerySet[Board] | None = None) -> int:
-    """The shared inbox's unread count: one COUNT over the partial index of unread rows."""
-    return notifications_list(boards=boards, unread_only=True).count()
+def unread_count_for(actor) -> int:
+    """What `actor` has unread on the boards they may read: in their own inbox (people and bots)
+    or in the shared one. One COUNT, its SQL compiled once per kind of reader (tracker.db.compiled):
+    GET /notifications/unread-count is polled by every client."""
+    own_inbox = has_own_inbox(actor)
+
+    def build(marker: int) -> tuple[str, list]:
+        boards = readable_boards(actor)
+        if own_inbox:
+            unread = inbox_list(user=actor, boards=boards, unread_only=True)
+        else:
+            unread = notifications_list(boards=boards, unread_only=True)
+        sql, params = unread.order_by().values("pk").query.sql_with_params()
+        return f"SELECT COUNT(*) FROM ({sql}) AS unread", params  # noqa: S608 (compiled SQL)
+
+    key = ("unread_count", actor.pk if own_inbox else None, readable_boards_key(actor))
+    compiled = compiled_sql(key, build)
+    if compiled is None:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchone()[0]
 
 
 def unread_summary(*, boards: QuerySet[Board] | None = None) -> tuple[int, int]:

@@ -161,6 +161,21 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
             return HttpResponse(json_array.tasks_json_array(tasks), content_type="application/json")
         return Response(self.get_serializer(tasks, many=True).data)
 
+    def retrieve(self, request: Request, *args, **kwargs) -> HttpResponse:
+        if request.accepted_renderer.format != "json" or not json_array.supported():
+            return super().retrieve(request, *args, **kwargs)
+        # The database writes the answer (tasks.json_array), from the same readable tasks.
+        try:
+            task_id = int(self.kwargs["pk"])
+        except ValueError:
+            task_id = 0
+        if not 0 < task_id < 2**63:  # beyond a 64-bit id no task exists, and SQLite cannot bind it
+            raise NotFound(self.not_found_message)
+        answer = json_array.task_json_object(request.user, task_id)
+        if answer is None:
+            raise NotFound(self.not_found_message)
+        return HttpResponse(answer, content_type="application/json")
+
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,4 +1,5 @@
-"""The task list as one JSON array built by the database, in TaskSerializer's format.
+"""The task list as one JSON array (and one task as a JSON object) built by the database, in
+TaskSerializer's format.
 
 GET /tasks/ (every task, no paging) is the API's hottest read. Building 100 model instances, formatting
 400 datetimes and encoding the result in Python costs about as much again as the rest of the request;
@@ -10,12 +11,17 @@ Differences a JSON client cannot see: PostgreSQL writes a whole float as 60 rath
 SQLite keeps 15 significant digits of a float.
 """
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.db.models import QuerySet
 
+from boards.access import readable_boards_key
 from tasks import serializers
 from tasks.models import Task
+from tasks.selectors import tasks_readable_by
+from tracker.db.compiled import compiled_sql
 
 _ISO_UTC = {
     # Django stores a datetime as str(naive UTC datetime): "2026-01-31 09:00:00.250000", with the
@@ -32,6 +38,10 @@ _ARRAY = {
     # an ordered subquery into an aggregate, and json_agg has no parallel (combine) form.
     "sqlite": "SELECT json_group_array(json_object({pairs})) FROM ({rows}) AS rows",
     "postgresql": "SELECT COALESCE(json_agg(json_build_object({pairs})), '[]')::text FROM ({rows}) AS rows",
+}
+_OBJECT = {
+    "sqlite": "SELECT json_object({pairs}) FROM ({rows}) AS rows",
+    "postgresql": "SELECT json_build_object({pairs})::text FROM ({rows}) AS rows",
 }
 # The usernames of a task's assignees as a JSON array, sorted as Python sorts text (by code point:
 # byte order in UTF-8, PostgreSQL's "C" collation), as TaskSerializer writes them.
@@ -85,14 +95,40 @@ def _people_pairs(vendor: str) -> dict[str, str]:
     }
 
 
-def tasks_json_array(tasks: QuerySet[Task]) -> str:
-    """`tasks` (filtered and ordered as given) as the text of a JSON array, in one query."""
+def _json_sql(template: dict[str, str], tasks: QuerySet[Task]) -> tuple[str, Sequence]:
+    """`template` (of _ARRAY or _OBJECT) over the rows of `tasks`: its SQL and parameters."""
     vendor = connection.vendor
     columns = {field.name: _pair(field, vendor) for field in serializers.TASK_COLUMNS}
     columns.update(_people_pairs(vendor))
     pairs = ", ".join(columns[name] for name in serializers.ANSWER_FIELDS)
     selected = [field.name for field in serializers.TASK_COLUMNS]
     rows_sql, params = tasks.values_list(*selected, "created_by").query.sql_with_params()
+    return template[vendor].format(pairs=pairs, rows=rows_sql), params
+
+
+def _first_value(sql: str, params: Sequence) -> str | None:
     with connection.cursor() as cursor:
-        cursor.execute(_ARRAY[vendor].format(pairs=pairs, rows=rows_sql), params)
-        return cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def tasks_json_array(tasks: QuerySet[Task]) -> str:
+    """`tasks` (filtered and ordered as given) as the text of a JSON array, in one query."""
+    return _first_value(*_json_sql(_ARRAY, tasks))
+
+
+def task_json_object(actor, task_id: int) -> str | None:
+    """Task `task_id` as the text of a JSON object, in one query, if `actor` may read it; else None.
+
+    GET /tasks/{id}: the same answer as TaskSerializer's without a model instance, a prefetch
+    query or Python's encoder, and with its SQL compiled once per kind of reader
+    (tracker.db.compiled; bench/api.py).
+    """
+
+    def build(marker: int) -> tuple[str, Sequence]:
+        return _json_sql(_OBJECT, tasks_readable_by(actor).filter(pk=marker).order_by())
+
+    key = ("task_json_object", readable_boards_key(actor))
+    compiled = compiled_sql(key, build, task_id)
+    return None if compiled is None else _first_value(*compiled)

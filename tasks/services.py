@@ -267,6 +267,11 @@ def _usernames(users) -> list[str]:
     return sorted(user.get_username() for user in users)
 
 
+# Left out of full_clean: the rank is placed at save, and the board and creator are rows the caller
+# holds (their foreign keys guard them; validating would cost a query each on every write).
+_NOT_VALIDATED = ["rank", "board", "created_by"]
+
+
 @transaction.atomic
 def task_create(
     *,
@@ -303,7 +308,7 @@ def task_create(
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     _apply_status(task, status, now)
-    task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
+    task.full_clean(exclude=_NOT_VALIDATED, validate_unique=False, validate_constraints=False)
     _save_placed(task, task.save, before=before, after=after, position=position)
     if assigned:
         task.assignees.set(assigned)
@@ -378,7 +383,7 @@ def task_update(
         task.ping(task.last_ping)  # the same ping, the new interval
         changed |= {"last_ping", "next_reminder_at"}
 
-    task.full_clean(exclude=["rank"], validate_unique=False, validate_constraints=False)
+    task.full_clean(exclude=_NOT_VALIDATED, validate_unique=False, validate_constraints=False)
     assigned = None if assignees is None else _board_members(task.board_id, assignees)
     if status_changed or anchored:
         if task.status != locked_column:

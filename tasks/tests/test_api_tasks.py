@@ -170,12 +170,39 @@ def test_paged_list_takes_two_queries_whatever_the_number_of_tasks(
 @pytest.mark.parametrize("suffix", ["", "/"])
 def test_retrieve_answers_one_task(anon_client, make_task, django_assert_num_queries, suffix):
     task = make_task("Backup", description="nightly", interval_minutes=15)
-    with django_assert_num_queries(2):  # the task with its board and creator, and its assignees
+    with django_assert_num_queries(1):  # the answer, written by the database (tasks.json_array)
         response = anon_client.get(f"/tasks/{task.pk}{suffix}")
     assert response.status_code == 200
     body = response.json()
     assert (body["id"], body["name"], body["description"]) == (task.pk, "Backup", "nightly")
     assert (body["status"], body["interval_minutes"], body["rank"]) == ("todo", 15.0, task.rank)
+
+
+def test_retrieve_body_is_field_for_field_the_serializer_output(anon_client, make_task, user):
+    # One task is written by the database too (tasks.json_array.task_json_object).
+    task = make_task('Quote " ünïcode\nnewline', interval_minutes=1.5, status="in_progress")
+    task.assignees.add(user)
+    other = make_task("Whole second", now=datetime(2026, 1, 31, 9, 0, 0, tzinfo=UTC))
+    for each in (task, other):
+        response = anon_client.get(f"/tasks/{each.pk}")
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == TaskSerializer(Task.objects.get(pk=each.pk)).data
+
+
+def test_retrieve_falls_back_to_the_serializer_for_a_field_the_database_cannot_write(
+    anon_client, make_task, monkeypatch
+):
+    monkeypatch.setattr(serializers, "TASK_COLUMNS", None)
+    task = make_task("Run", status="in_progress")
+    response = anon_client.get(f"/tasks/{task.pk}")
+    assert response.json() == TaskSerializer(task).data
+
+
+def test_browsable_api_still_renders_one_task(anon_client, make_task):
+    task = make_task("Run")
+    response = anon_client.get(f"/tasks/{task.pk}", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"Run" in response.content
 
 
 @pytest.mark.parametrize("task_id", ["12345", "abc", "5.5", "-1", "99999999999999999999999", "%00"])

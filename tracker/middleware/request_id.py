@@ -4,6 +4,8 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
 from tracker.logs import REQUEST_ID_HEADER, end_request_id, request_id_from_header, start_request_id
 
+_REQUEST_ID_META = "HTTP_" + REQUEST_ID_HEADER.upper().replace("-", "_")
+
 
 class RequestIdMiddleware:
     """Give each request an id (request.request_id), log with it, and return it as X-Request-ID."""
@@ -13,11 +15,13 @@ class RequestIdMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        if iscoroutinefunction(get_response):
+        # Decided once: asking inspect on every request costs more than the rest of this class.
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
             markcoroutinefunction(self)
 
     def __call__(self, request):
-        if iscoroutinefunction(self):
+        if self.is_async:
             return self._acall(request)
         token = self._start(request)
         try:
@@ -38,5 +42,6 @@ class RequestIdMiddleware:
 
     @staticmethod
     def _start(request):
-        request.request_id = request_id_from_header(request.headers.get(REQUEST_ID_HEADER))
+        # META rather than request.headers, which would copy every header for this one.
+        request.request_id = request_id_from_header(request.META.get(_REQUEST_ID_META))
         return start_request_id(request.request_id)
