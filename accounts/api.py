@@ -13,22 +13,30 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from accounts.models import ApiToken, Bot
+from accounts.models import ApiToken, Bot, NotificationPreferences
 from accounts.selectors import bots_on_board, tokens_of
 from accounts.serializers import (
     ApiTokenSerializer,
     BotCreatedSerializer,
     BotCreateSerializer,
     BotSerializer,
+    NotificationPreferencesSerializer,
     TokenCreatedSerializer,
     TokenCreateSerializer,
     expires_in,
 )
-from accounts.services import bot_create, bot_remove, token_create, token_revoke
+from accounts.services import (
+    bot_create,
+    bot_remove,
+    notification_preferences_update,
+    token_create,
+    token_revoke,
+)
 from boards.access import acts_as_service, is_bot, readable_board_or_404, require_role
 from boards.models import Board, Membership, Role
-from tracker.api.views import ObjectByIdMixin
+from tracker.api.views import AUTH_NOTE, ObjectByIdMixin
 
 _NEEDS_OWNER = (
     "Owners of the board only (a bot is never one). Anyone who may not read the board gets 404."
@@ -180,3 +188,30 @@ class BotViewSet(viewsets.GenericViewSet):
         except Bot.DoesNotExist:
             raise NotFound("Bot not found") from None
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationPreferencesView(APIView):
+    """The caller's time zone and quiet hours: deliveries wait until quiet hours end."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Your notification preferences", responses=NotificationPreferencesSerializer
+    )
+    def get(self, request: Request) -> Response:
+        preferences = NotificationPreferences.objects.filter(user=request.user).first()
+        return Response(
+            NotificationPreferencesSerializer(preferences or NotificationPreferences()).data
+        )
+
+    @extend_schema(
+        summary="Change your notification preferences",
+        description=AUTH_NOTE,
+        request=NotificationPreferencesSerializer,
+        responses=NotificationPreferencesSerializer,
+    )
+    def patch(self, request: Request) -> Response:
+        data = NotificationPreferencesSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        preferences = notification_preferences_update(user=request.user, **data.validated_data)
+        return Response(NotificationPreferencesSerializer(preferences).data)

@@ -58,3 +58,26 @@ class Bot(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class NotificationPreferences(models.Model):
+    """A person's delivery settings: their time zone and quiet hours (notifications.dispatch holds
+    deliveries back until the hours end; the inbox shows notifications at once)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    # An IANA name (Europe/Paris); quiet hours are read in it.
+    time_zone = models.CharField(max_length=64, default="UTC")
+    # Both set: quiet from start to end, across midnight when end <= start (22:00 to 07:00).
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self) -> str:
+        return f"notification preferences of user {self.user_id}"

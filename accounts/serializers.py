@@ -89,3 +89,26 @@ class BotCreatedSerializer(serializers.Serializer):
     role = serializers.CharField()
     token = serializers.CharField(help_text="The bot's token: shown this once, stored hashed.")
     expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    time_zone = serializers.CharField(
+        max_length=64, required=False, help_text="An IANA time zone name, e.g. Europe/Paris."
+    )
+    quiet_start = serializers.TimeField(
+        required=False, allow_null=True, help_text="Quiet hours start (HH:MM, in time_zone)."
+    )
+    quiet_end = serializers.TimeField(
+        required=False,
+        allow_null=True,
+        help_text="Quiet hours end; before quiet_start means across midnight.",
+    )
+
+    def validate_time_zone(self, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError(f'"{value}" is not a known time zone.') from None
+        return value

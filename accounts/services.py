@@ -4,7 +4,8 @@ A token's plain text exists only in what `token_create` returns: the database ke
 A bot is a User row (unusable password) with an accounts.Bot row, a member of boards like a person.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -189,3 +190,40 @@ def bot_remove(*, board: Board, name: str, actor=None) -> None:
     ApiToken.objects.filter(user_id=bot.user_id).delete()
     if not Membership.objects.filter(user_id=bot.user_id).exists():
         get_user_model().objects.filter(pk=bot.user_id).delete()
+
+
+# --- Notification preferences (quiet hours) -------------------------------------------------------
+
+
+def quiet_hours_end(preferences, now: datetime) -> datetime | None:
+    """When `now` falls in the person's quiet hours (in their time zone), the moment they end;
+    None when it does not (or they have none)."""
+    if preferences is None or preferences.quiet_start is None or preferences.quiet_end is None:
+        return None
+    start, end = preferences.quiet_start, preferences.quiet_end
+    if start == end:
+        return None
+    local = now.astimezone(ZoneInfo(preferences.time_zone))
+    clock = local.time().replace(tzinfo=None)
+    if start < end:
+        quiet = start <= clock < end
+        end_day = local.date()
+    else:  # across midnight
+        quiet = clock >= start or clock < end
+        end_day = local.date() + timedelta(days=1) if clock >= start else local.date()
+    if not quiet:
+        return None
+    ends = datetime.combine(end_day, end).replace(tzinfo=ZoneInfo(preferences.time_zone))
+    return ends.astimezone(UTC)
+
+
+def notification_preferences_update(*, user, **fields):
+    """Create or change `user`'s preferences (time_zone, quiet_start, quiet_end)."""
+    from accounts.models import NotificationPreferences
+
+    preferences, _ = NotificationPreferences.objects.get_or_create(user=user)
+    for name, value in fields.items():
+        setattr(preferences, name, value)
+    if fields:
+        preferences.save(update_fields=list(fields))
+    return preferences

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import BotViewSet, TokenViewSet
+from accounts.api import BotViewSet, NotificationPreferencesView, TokenViewSet
 
 router = SimpleRouter()
 # With and without the trailing slash, as every API path (see tasks.urls).
@@ -19,7 +19,27 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Django's password change pages (admin-styled). No password reset: it needs outgoing email.
+    # Django's password reset by email (EMAIL_URL; admin-styled pages) and password change pages.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),
@@ -39,6 +59,11 @@ urlpatterns = [
         r"^boards/(?P<id>[^/]+)/bots/(?P<name>[^/]+?)/?$",
         BotViewSet.as_view({"delete": "destroy"}),
         name="board-bot",
+    ),
+    re_path(
+        r"^notification-preferences/?$",
+        NotificationPreferencesView.as_view(),
+        name="notification-preferences",
     ),
     *router.urls,
 ]

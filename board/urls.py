@@ -11,5 +11,6 @@ urlpatterns = [
     path("board/state", views.board_state, name="board-state"),
     path("board/<int:board_id>/settings", views.board_settings, name="board-settings"),
     path("inbox", views.inbox, name="inbox"),
+    path("settings/notifications", views.notification_settings, name="notification-settings"),
     path("events/", views.board_events, name="board-events"),
 ]

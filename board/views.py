@@ -35,6 +35,7 @@ from board.selectors import (
 from boards.access import default_board, readable_boards, role_allows, sees_every_board
 from boards.models import Board, Role
 from notifications.models import NotificationType
+from notifications.selectors import delivery_marks
 from tasks.models import TaskPriority, TaskStatus
 from tasks.selectors import DUE_FILTERS
 from tracker.live import CLOSED, fanout
@@ -308,6 +309,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         grouped=not every,
     )
     page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each notification's deliveries to the viewer's channels: sent, retrying or failed (a
+    # grouped row's, of its latest notification).
+    marks = delivery_marks(
+        user=request.user, notification_ids=[item.notification.pk for item in page.object_list]
+    )
+    for item in page.object_list:
+        item.notification.delivery_marks = marks.get(item.notification.pk, [])
     filters = {
         "unread": "1" if unread_only else "",
         "type": notification_type,
@@ -408,3 +416,73 @@ async def board_events(request: HttpRequest) -> HttpResponse:
     # nginx and Traefik would otherwise buffer the stream and deliver nothing until it ends.
     response.headers["X-Accel-Buffering"] = "no"
     return response
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """The viewer's delivery channels: add, switch on or off, test, remove (plain forms; the same
+    services as /channels/). A new webhook's secret is shown once, on the page that answers its
+    creation."""
+    from notifications import channel_services, channels, dispatch
+    from notifications.models import Channel, ChannelKind
+
+    context: dict = {"kinds": ChannelKind.choices, "types": NotificationType.choices}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        own = Channel.objects.filter(user=request.user)
+        channel = own.filter(pk=_id(request.POST.get("channel", "")) or 0).first()
+        try:
+            if action == "add":
+                events = [e for e in request.POST.getlist("events") if e in NotificationType.values]
+                created = channel_services.channel_create(
+                    user=request.user,
+                    kind=request.POST.get("kind", ""),
+                    target=request.POST.get("target", "").strip(),
+                    events=events or None,
+                )
+                context["notice"] = f"Added the {created.get_kind_display().lower()} channel."
+                context["new_secret"] = created.secret
+            elif action == "preferences":
+                from accounts.serializers import NotificationPreferencesSerializer
+                from accounts.services import notification_preferences_update
+
+                form = NotificationPreferencesSerializer(
+                    data={
+                        "time_zone": request.POST.get("time_zone", "UTC").strip() or "UTC",
+                        "quiet_start": request.POST.get("quiet_start") or None,
+                        "quiet_end": request.POST.get("quiet_end") or None,
+                    }
+                )
+                if form.is_valid():
+                    notification_preferences_update(user=request.user, **form.validated_data)
+                    context["notice"] = "Saved your quiet hours."
+                else:
+                    context["error"] = " ".join(str(e) for v in form.errors.values() for e in v)
+                    status = 400
+            elif channel is None:
+                context["error"], status = "No such channel.", 404
+            elif action == "remove":
+                channel_services.channel_delete(channel=channel)
+                context["notice"] = "Removed the channel."
+            elif action in ("enable", "disable"):
+                channel_services.channel_update(channel=channel, enabled=action == "enable")
+                context["notice"] = "Switched the channel " + (
+                    "on." if action == "enable" else "off."
+                )
+            elif action == "test":
+                outcome = channels.send(channel, dispatch.channel_test_message(channel))
+                context["notice" if outcome.ok else "error"] = (
+                    "Test message sent." if outcome.ok else f"The test failed: {outcome.error}"
+                )
+            else:
+                context["error"], status = "Unknown action.", 400
+        except channels.TargetRefused as error:
+            context["error"], status = str(error), 400
+    context["channels"] = list(Channel.objects.filter(user=request.user).order_by("id"))
+    from accounts.models import NotificationPreferences
+
+    context["preferences"] = NotificationPreferences.objects.filter(
+        user=request.user
+    ).first() or NotificationPreferences(user=request.user)
+    return render(request, "board/notification_settings.html", context, status=status)

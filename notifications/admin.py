@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from notifications.models import Notification
+from notifications.models import Channel, Delivery, DeliveryAttempt, Notification
 from notifications.services import notifications_mark_read
 
 
@@ -18,3 +18,31 @@ class NotificationAdmin(admin.ModelAdmin):
     def mark_read(self, request, queryset):
         count = notifications_mark_read(notifications=queryset)
         self.message_user(request, f"{count} notification(s) marked as read.", messages.SUCCESS)
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "kind", "target", "enabled", "consecutive_failures", "created_at")
+    list_filter = ("kind", "enabled")
+    search_fields = ("target", "user__username")
+    raw_id_fields = ("user",)
+    list_select_related = ("user",)
+    # The secret is shown once, to its owner; never here.
+    exclude = ("secret",)
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("started_at", "duration_ms", "status_code", "error", "succeeded")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("id", "notification", "channel", "status", "attempts", "next_attempt_at")
+    list_filter = ("status",)
+    raw_id_fields = ("notification", "channel")
+    list_select_related = ("notification", "channel")
+    readonly_fields = ("claim_token", "claimed_until")
+    inlines = [DeliveryAttemptInline]

@@ -124,3 +124,110 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name or 'someone'} acknowledged notification {self.notification_id}"
+
+
+# --- Delivery: channels, the outbox and its attempts (notifications.outbox, .dispatch) -----------
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", "Email"
+    WEBHOOK = "webhook", "Webhook"
+    APPRISE = "apprise", "Apprise"
+    WEBPUSH = "webpush", "Web push"
+
+
+class Channel(models.Model):
+    """Somewhere outside the app one person's notifications go: an address, a URL, an Apprise URL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_channels"
+    )
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices)
+    target = models.TextField()
+    # The notification types (NotificationType values) this channel receives.
+    events = models.JSONField(default=list)
+    enabled = models.BooleanField(default=True)
+    # A webhook's signing secret (standardwebhooks, "whsec_..."); empty for other kinds.
+    secret = models.CharField(max_length=100, blank=True, default="")
+    # Failed attempts in a row; CHANNEL_DISABLE_AFTER_FAILURES of them switch the channel off.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The outbox reads the enabled channels of a notification's recipients.
+            models.Index(fields=["user"], condition=Q(enabled=True), name="channel_enabled_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} channel of user {self.user_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    # Waiting for its (next) attempt at `next_attempt_at`.
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    # Gave up: a permanent refusal, the last retry failed, or the channel was switched off.
+    FAILED = "failed", "Failed"
+
+
+class Delivery(models.Model):
+    """One notification to one channel: an outbox row, written in the notification's transaction."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A worker's claim: until then no other worker takes it; after it (a killed worker) it is due again.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Which claim may finish it: a worker whose lease ran out cannot overwrite its successor's result.
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "deliveries"
+        indexes = [
+            # The worker's query (notifications.dispatch.due_deliveries) reads only pending rows.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="delivery_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} of notification {self.notification_id} ({self.status})"
+
+    @property
+    def state(self) -> str:
+        """What the inbox shows: sent, retrying (pending after a failed attempt), pending, failed."""
+        if self.status == DeliveryStatus.PENDING and self.attempts:
+            return "retrying"
+        return self.status
+
+
+class DeliveryAttempt(models.Model):
+    """One try at a delivery: when, how long, and the receiver's status code or the error."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    started_at = models.DateTimeField()
+    duration_ms = models.FloatField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} of delivery {self.delivery_id}"

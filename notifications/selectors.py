@@ -99,3 +99,24 @@ def inbox_unread_summary(*, user, boards: QuerySet[Board] | None = None) -> tupl
         count=Count("id"), newest=Max("notification_id")
     )
     return summary["count"], summary["newest"] or 0
+
+
+def delivery_marks(*, user, notification_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """What the inbox shows of each notification's deliveries to `user`'s channels: the channel's
+    kind and sent, pending, retrying or failed; one query for a page of notifications."""
+    from notifications.models import Delivery, DeliveryStatus
+
+    marks: dict[int, list[dict[str, str]]] = {}
+    if not notification_ids:
+        return marks
+    rows = (
+        Delivery.objects.filter(notification_id__in=notification_ids, channel__user=user)
+        .order_by("id")
+        .values_list("notification_id", "channel__kind", "status", "attempts", "last_error")
+    )
+    for notification_id, kind, status, attempts, last_error in rows:
+        state = "retrying" if status == DeliveryStatus.PENDING and attempts else status
+        marks.setdefault(notification_id, []).append(
+            {"kind": kind, "state": state, "error": last_error}
+        )
+    return marks

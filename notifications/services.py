@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from boards.access import default_board
 from boards.models import Membership, Role
+from notifications import outbox
 from notifications.models import InboxEntry, Notification, NotificationType
 from tracker import events
 
@@ -61,8 +62,9 @@ def recipients_by_task(tasks: list) -> dict[int, list[int]]:
     return recipients
 
 
-def _deliver(notifications: list[Notification], recipients: dict[int, list[int]]) -> None:
-    """One inbox entry per recipient of each notification, in bulk."""
+def _deliver(notifications: list[Notification], recipients: dict[int | None, list[int]]) -> None:
+    """One inbox entry per recipient of each notification, in bulk, and their deliveries to the
+    recipients' channels (the outbox), in the same transaction."""
     InboxEntry.objects.bulk_create(
         [
             InboxEntry(
@@ -73,8 +75,12 @@ def _deliver(notifications: list[Notification], recipients: dict[int, list[int]]
         ],
         batch_size=500,
     )
+    outbox.deliveries_write(notifications, recipients)
 
 
+# One transaction for the notification, its inbox entries and its deliveries (the outbox); no
+# savepoint, so inside a caller's transaction it costs no query.
+@transaction.atomic(savepoint=False)
 def notification_create(
     *,
     task=None,
@@ -82,9 +88,10 @@ def notification_create(
     message: str,
     notification_type: str = NotificationType.SYSTEM,
     now: datetime | None = None,
+    recipients: list[int] | None = None,
 ) -> Notification:
     """A notification about `task` (its recipients get it), or a message on `board` (default: the
-    default board) for its shared inbox alone."""
+    default board) for its shared inbox alone, or for the people `recipients` names."""
     notification = Notification.objects.create(
         task=task,
         board_id=task.board_id if task is not None else (board or default_board()).pk,
@@ -93,7 +100,9 @@ def notification_create(
         notification_type=notification_type,
         created_at=now or timezone.now(),
     )
-    if task is not None:
+    if recipients is not None:
+        _deliver([notification], {notification.task_id: recipients})
+    elif task is not None:
         _deliver([notification], recipients_by_task([task]))
     events.publish_after_commit(
         "notification.created", {"id": notification.pk, "board": notification.board_id}

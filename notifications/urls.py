@@ -3,15 +3,23 @@ from rest_framework.routers import SimpleRouter
 
 from notifications import views
 from notifications.api import NotificationViewSet
+from notifications.delivery_api import ChannelViewSet, DeliveryViewSet
 
 router = SimpleRouter()
 # Set after construction: the constructor coerces any value to "/" or "". With "/?" every path
 # answers with and without its trailing slash, for every method, with no redirect.
 router.trailing_slash = "/?"
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("channels", ChannelViewSet, basename="channel")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
 
 urlpatterns = [
     # Before the router's: the signed link's page, and the API's POST (notifications.views).
     re_path(r"^notifications/(?P<pk>[0-9]{1,18})/ack/?$", views.ack, name="notification-ack-link"),
+    re_path(
+        r"^notifications/(?P<pk>[^/]+)/deliveries/?$",
+        DeliveryViewSet.as_view({"get": "for_notification"}),
+        name="notification-deliveries",
+    ),
     *router.urls,
 ]

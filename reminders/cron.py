@@ -8,7 +8,7 @@ doubled or slow schedule costs work, never duplicate reminders.
 from django.conf import settings
 from rq import cron
 
-from reminders.jobs import send_due_reminders
+from reminders.jobs import send_due_deliveries, send_due_reminders
 
 cron.register(
     send_due_reminders,
@@ -16,6 +16,17 @@ cron.register(
     interval=settings.REMINDERS_CRON_SECONDS,
     # A pass is short; a stale one is pointless once the next is enqueued.
     job_timeout=max(60, settings.REMINDERS_CRON_SECONDS * 10),
+    ttl=max(60, settings.REMINDERS_CRON_SECONDS * 10),
+    result_ttl=60,
+)
+
+# The outbox's deliveries (notifications.dispatch). On a queue of its own when DELIVERY_QUEUE names
+# one, so that workers busy with a slow receiver never hold up the reminder pass.
+cron.register(
+    send_due_deliveries,
+    queue_name=settings.DELIVERY_QUEUE,
+    interval=settings.REMINDERS_CRON_SECONDS,
+    job_timeout=120,
     ttl=max(60, settings.REMINDERS_CRON_SECONDS * 10),
     result_ttl=60,
 )

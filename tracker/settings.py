@@ -262,6 +262,37 @@ RQ_QUEUES.setdefault(REMINDERS_QUEUE, {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}
 # committed due tasks, so sending at once is correct as well as testable.
 RQ = {"COMMIT_MODE": "auto"}
 
+# --- Delivery (notifications.channels, .outbox, .dispatch; README "Delivery") ------------------
+# Mail for email channels and password resets, one URL (django-environ): smtp://user:password@host:587,
+# smtp+tls://..., consolemail:// (printed on the console: the default, as run.sh runs it).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
+    if _email.get(_key) not in (None, ""):
+        globals()[_key] = _email[_key]
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="status-tracker@localhost")
+# Webhook and Apprise targets on loopback, link-local or private addresses are refused (no request
+# forgery through a webhook URL) unless this is true.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# One attempt's time limit; a worker's claim on a delivery (a killed worker's is retried after it).
+DELIVERY_TIMEOUT_SECONDS = env.float("DELIVERY_TIMEOUT_SECONDS", default=10.0)
+DELIVERY_LEASE_SECONDS = env.float("DELIVERY_LEASE_SECONDS", default=60.0)
+# Attempts per delivery before it gives up; retries wait BASE * 2^(n-1) seconds (at most MAX), with jitter.
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=6)
+DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=30.0)
+DELIVERY_RETRY_MAX_SECONDS = env.float("DELIVERY_RETRY_MAX_SECONDS", default=3600.0)
+# Failed attempts in a row that switch a channel off (its owner gets an in-app notice).
+CHANNEL_DISABLE_AFTER_FAILURES = env.int("CHANNEL_DISABLE_AFTER_FAILURES", default=10)
+# Threads of `run_reminders` that send deliveries, each on its own (a hanging receiver holds one).
+DELIVERY_WORKER_THREADS = env.int("DELIVERY_WORKER_THREADS", default=4)
+# The RQ queue of the delivery job rqcron enqueues (reminders.cron): a separate one, with workers of
+# its own, keeps slow receivers away from the reminder pass.
+DELIVERY_QUEUE = env.str("DELIVERY_QUEUE", default=REMINDERS_QUEUE)
+RQ_QUEUES.setdefault(DELIVERY_QUEUE, {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300})
+
 # --- Health -----------------------------------------------------------------------------------
 # Parts of /healthz that apps report, by name: dotted paths to functions returning JSON-ready data
 # (tracker.health loads them, so tracker never imports an app). Informative: none turns health 503.
@@ -333,6 +364,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "tasks.models.TaskStatus.choices",
         "TodoStatusEnum": "tasks.models.TodoStatus.choices",
         "PhaseStatusEnum": "tasks.models.PhaseStatus.choices",
+        "ChannelKindEnum": "notifications.models.ChannelKind.choices",
     },
 }
 

@@ -303,10 +303,19 @@ def test_rq_job_sends_due_reminders_through_a_real_worker(reminders_queue):
 def test_cron_config_schedules_the_job_every_few_seconds_on_the_reminders_queue(reminders_queue):
     scheduler = CronScheduler(connection=reminders_queue.connection)
     scheduler.load_config_from_file("reminders.cron")
-    [cron_job] = scheduler.get_jobs()
-    assert cron_job.func_name == "reminders.jobs.send_due_reminders"
+    jobs = {job.func_name: job for job in scheduler.get_jobs()}
+    cron_job = jobs["reminders.jobs.send_due_reminders"]
     assert cron_job.queue_name == reminders_queue.name
     assert cron_job.interval == django_settings.REMINDERS_CRON_SECONDS <= 10
+
+
+def test_cron_config_schedules_the_delivery_job_on_the_delivery_queue(reminders_queue):
+    scheduler = CronScheduler(connection=reminders_queue.connection)
+    scheduler.load_config_from_file("reminders.cron")
+    jobs = {job.func_name: job for job in scheduler.get_jobs()}
+    delivery_job = jobs["reminders.jobs.send_due_deliveries"]
+    assert delivery_job.queue_name == django_settings.DELIVERY_QUEUE
+    assert delivery_job.interval == django_settings.REMINDERS_CRON_SECONDS
 
 
 # --- Several sweepers as real processes ---------------------------------------------------------

@@ -10,9 +10,11 @@ import logging
 import signal
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
 
+from notifications import dispatch
 from reminders import sweep, watch
 from reminders.loop import FIRST_RETRY_SECONDS, MIN_SLEEP_SECONDS, ChangeListener, Waker
 
@@ -50,11 +52,21 @@ class Command(BaseCommand):
             if once:
                 try:
                     self.run_pass(batch_size)
+                    # Then the deliveries due now, the new reminders' among them.
+                    dispatch.send_due_deliveries(should_stop=self.stopping)
                 except DatabaseError as error:
                     raise CommandError(f"reminder pass failed: {error}") from error
             else:
                 ChangeListener(self.waker).start()
+                # Deliveries are sent by threads of their own: the sweep never waits for a receiver.
+                delivery_workers = dispatch.run_workers(
+                    threads=settings.DELIVERY_WORKER_THREADS, should_stop=self.stopping
+                )
                 self.loop(max_sleep=max_sleep, batch_size=batch_size)
+                for worker in delivery_workers:
+                    # An attempt in hand finishes within its timeout; one cut off is retried
+                    # after its lease (notifications.dispatch).
+                    worker.join(timeout=settings.DELIVERY_TIMEOUT_SECONDS + 1)
         finally:
             for signum, handler in previous_handlers.items():
                 signal.signal(signum, handler)
