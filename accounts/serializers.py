@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import TOKEN_NAME_MAX_LENGTH, ApiToken
@@ -91,14 +92,25 @@ class BotCreatedSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "22:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day as people write it, "22:00" (seconds accepted on input). Not OpenAPI's
+    `format: time`, which is RFC 3339's and needs a UTC offset a wall-clock setting has none of."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
 class NotificationPreferencesSerializer(serializers.Serializer):
     time_zone = serializers.CharField(
         max_length=64, required=False, help_text="An IANA time zone name, e.g. Europe/Paris."
     )
-    quiet_start = serializers.TimeField(
+    quiet_start = ClockTimeField(
         required=False, allow_null=True, help_text="Quiet hours start (HH:MM, in time_zone)."
     )
-    quiet_end = serializers.TimeField(
+    quiet_end = ClockTimeField(
         required=False,
         allow_null=True,
         help_text="Quiet hours end; before quiet_start means across midnight.",

@@ -8,9 +8,11 @@ imported with no change here; an older export still loads after fields are added
 What it carries (EXPORTED, in that order, so that rows come after the rows they point at): people
 (auth users with their password hashes, not groups or permissions), boards and memberships, the
 `accounts` app (bots, and API tokens as knox stores them: a digest, never the token itself, so a
-restore keeps every script's token working), tasks with their assignees and history, notifications
-and inbox entries. The file holds password hashes and token digests: keep it as secret as the
-database. Sessions, login lockouts and the admin's log are not carried.
+restore keeps every script's token working; people's notification preferences), tasks with their
+assignees, history, work breakdown (tags, phases, todos, comments) and ping logs, notifications
+with inbox entries, acknowledgements, channels and their deliveries. The file holds password
+hashes, token digests and webhook secrets: keep it as secret as the database. Sessions, login
+lockouts, idempotency keys (kept a day) and the admin's log are not carried.
 
 What this adds to dumpdata/loaddata: times keep their microseconds (Django's encoder cuts them to
 milliseconds), so a round trip gives back exactly the same rows; the import refuses a database that

@@ -74,8 +74,8 @@ def test_preferences_through_the_api(person_client):
     )
     assert response.json() == {
         "time_zone": "Europe/Paris",
-        "quiet_start": "22:00:00",
-        "quiet_end": "07:00:00",
+        "quiet_start": "22:00",
+        "quiet_end": "07:00",
     }
 
 

@@ -1,6 +1,7 @@
 """export_data / import_data: a database survives the round trip exactly."""
 
 import json
+from datetime import time
 from io import StringIO
 
 import pytest
@@ -11,11 +12,20 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.authentication import service_account
+from accounts.models import NotificationPreferences
 from accounts.services import bot_create, token_create
 from boards.access import default_board
 from boards.models import Board, Membership, Role, Visibility
-from notifications.models import InboxEntry, Notification
-from notifications.services import inbox_entry_mark_read
+from notifications.acknowledgements import notification_acknowledge
+from notifications.models import (
+    ChannelKind,
+    Delivery,
+    DeliveryAttempt,
+    InboxEntry,
+    Notification,
+    NotificationType,
+)
+from notifications.services import inbox_entry_mark_read, notification_create
 from operations.transfer import exported_models
 from tasks.breakdown import todo_update
 from tasks.comments import comment_create
@@ -105,13 +115,37 @@ def people_on_boards() -> dict:
     return {"ann": ann, "bob": bob, "ops": ops, "task": task}
 
 
+def delivery_on_record(people: dict) -> None:
+    """Bob's email channel gets a reminder (the outbox writes its delivery), one attempt is on
+    record, Bob is on it, and Ann keeps quiet hours."""
+    ann, bob, task = people["ann"], people["bob"], people["task"]
+    bob.notification_channels.create(
+        kind=ChannelKind.EMAIL, target="bob@example.com", events=[NotificationType.REMINDER]
+    )
+    reminder = notification_create(
+        task=task, message="Still going?", notification_type=NotificationType.REMINDER
+    )
+    DeliveryAttempt.objects.create(
+        delivery=Delivery.objects.get(notification=reminder),
+        started_at=timezone.now(),
+        duration_ms=12.5,
+        status_code=250,
+        succeeded=True,
+    )
+    notification_acknowledge(notification=reminder, actor=bob)
+    NotificationPreferences.objects.create(
+        user=ann, time_zone="Europe/Paris", quiet_start=time(22), quiet_end=time(7)
+    )
+
+
 def test_export_import_round_trip_gives_back_the_same_rows(tmp_path):
     call_command("seed_demo", "--tasks", "300", "--seed", "7", stdout=StringIO())
-    people_on_boards()
+    people = people_on_boards()
     Notification.objects.filter(pk__in=Notification.objects.values("pk")[:5]).delete()
     Task.objects.filter(pk__in=Task.objects.values("pk")[:3]).delete()  # orphans notifications
+    delivery_on_record(people)
     before, document = stored_rows(), export()
-    assert all(before.values())  # every model has rows to carry
+    assert [label for label, found in before.items() if not found] == []  # every model has rows
     empty_database()
     assert "298 tasks" in import_file(tmp_path, document)
     assert stored_rows() == before  # to the microsecond
