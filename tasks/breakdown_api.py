@@ -121,12 +121,17 @@ class TaskPhasesView(_OnATask, generics.GenericAPIView):
 _TIMELINE_ENTRY = inline_serializer(
     "TimelineEntry",
     {
-        "type": serializers.ChoiceField(choices=["comment", "change"]),
+        "type": serializers.ChoiceField(choices=["comment", "change", "ping"]),
         "at": serializers.DateTimeField(),
         "actor": serializers.CharField(allow_null=True),
         "comment": CommentSerializer(required=False),
+        # A change's kind (created, updated, deleted) or a ping's (ping, start, success, fail).
         "kind": serializers.CharField(required=False),
         "changes": serializers.DictField(required=False),
+        # A ping's: its exit status and the log it sent (the last 10 KB of it).
+        "exit_status": serializers.IntegerField(required=False, allow_null=True),
+        "body": serializers.CharField(required=False),
+        "truncated": serializers.BooleanField(required=False),
     },
     many=True,
 )
@@ -139,8 +144,8 @@ class TaskTimelineView(_OnATask, generics.GenericAPIView):
     @extend_schema(
         summary="A task's timeline",
         description=(
-            "Its comments (system ones too) and every recorded change (who, when, what), oldest "
-            "first, a bare array paged with `?limit=&offset=` (Link and X-Total-Count headers)."
+            "Its comments (system ones too), every recorded change (who, when, what) and its ping "
+            "log (lifecycle pings and pings with a body), oldest first, a bare array paged with `?limit=&offset=` (Link and X-Total-Count headers)."
         ),
         responses={200: _TIMELINE_ENTRY},
     )

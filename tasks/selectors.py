@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 
 from boards.access import readable_boards, sees_every_board
-from tasks.models import Comment, Phase, Task, TaskChange, TaskStatus, TaskTag, Todo
+from tasks.models import Comment, Phase, PingLog, Task, TaskChange, TaskStatus, TaskTag, Todo
 
 
 def tasks_readable_by(actor) -> QuerySet[Task]:
@@ -78,15 +78,17 @@ def comments_of(task: Task) -> QuerySet[Comment]:
 
 
 class Timeline:
-    """A task's comments and recorded changes (TaskChange), oldest first, as one sequence that
-    pages: a slice reads at most `stop` rows of each table (two queries), `count()` two more."""
+    """A task's comments, recorded changes (TaskChange) and ping log (PingLog: lifecycle pings and
+    pings with a body), oldest first, as one sequence that pages: a slice reads at most `stop`
+    rows of each table (three queries), `count()` three more."""
 
     def __init__(self, task: Task):
         self.comments = comments_of(task)
         self.changes = TaskChange.objects.filter(task=task).order_by("at", "id")
+        self.pings = PingLog.objects.filter(task=task).select_related("actor").order_by("at", "id")
 
     def count(self) -> int:
-        return self.comments.count() + self.changes.count()
+        return self.comments.count() + self.changes.count() + self.pings.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -98,9 +100,11 @@ class Timeline:
         stop = window.stop
         comments = list(self.comments[:stop])
         changes = list(self.changes[:stop])
+        pings = list(self.pings[:stop])
         merged = sorted(
             [(comment.timestamp, 0, comment.pk, comment) for comment in comments]
-            + [(change.at, 1, change.pk, change) for change in changes],
+            + [(change.at, 1, change.pk, change) for change in changes]
+            + [(ping.at, 2, ping.pk, ping) for ping in pings],
             key=lambda entry: entry[:3],
         )
         return [entry[3] for entry in merged][window]
@@ -121,6 +125,18 @@ class Timeline:
                         .to_representation(entry.timestamp),
                         "actor": who,
                         "comment": CommentSerializer(entry).data,
+                    }
+                )
+            elif isinstance(entry, PingLog):
+                answer.append(
+                    {
+                        "type": "ping",
+                        "at": CommentSerializer().fields["timestamp"].to_representation(entry.at),
+                        "actor": entry.actor.get_username() if entry.actor else None,
+                        "kind": entry.kind,
+                        "exit_status": entry.exit_status,
+                        "body": entry.body,
+                        "truncated": entry.truncated,
                     }
                 )
             else:

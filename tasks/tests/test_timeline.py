@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tasks.comments import comment_create
+from tasks.models import PingKind, PingLog
 from tasks.services import task_create, task_update
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,16 @@ def test_the_timeline_pages_with_limit_and_offset(anon_client, task):
     assert [entry["type"] for entry in response.json()] == ["comment", "change"]
 
 
+def test_the_timeline_shows_the_ping_log_in_its_place(anon_client, task):
+    PingLog.objects.create(
+        task=task, kind=PingKind.FAIL, exit_status=2, body="disk full", at=at(2) + timedelta(1)
+    )
+    entries = anon_client.get(f"/tasks/{task.pk}/timeline").json()
+    (ping,) = [entry for entry in entries if entry["type"] == "ping"]
+    assert (ping["kind"], ping["exit_status"], ping["body"]) == ("fail", 2, "disk full")
+    assert [entry["type"] for entry in entries][-2:] == ["change", "ping"]
+
+
 def test_the_timeline_of_an_unknown_task_is_404(anon_client):
     response = anon_client.get("/tasks/999999/timeline")
     assert response.status_code == 404
@@ -63,6 +74,6 @@ def test_a_timeline_page_takes_a_fixed_number_of_queries(
 ):
     for n in range(10):
         comment_create(task=task, text=f"note {n}", now=at(10 + n))
-    # The task, the two counts, a page of comments (with authors) and of changes.
-    with django_assert_num_queries(5):
+    # The task, the three counts, a page of comments (with authors), of changes and of pings.
+    with django_assert_num_queries(7):
         assert len(anon_client.get(f"/tasks/{task.pk}/timeline?limit=5").json()) == 5

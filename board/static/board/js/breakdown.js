@@ -68,10 +68,15 @@ async function renderTimeline() {
   list.replaceChildren();
   if (!result.ok) return;
   for (const entry of result.data) {
-    const what =
-      entry.type === "comment"
-        ? entry.comment.text.slice(0, 80)
-        : entry.kind + (entry.changes && Object.keys(entry.changes).length ? ": " + Object.keys(entry.changes).join(", ") : "");
+    let what;
+    if (entry.type === "comment") {
+      what = entry.comment.text.slice(0, 80);
+    } else if (entry.type === "ping") {
+      // A script's report: its kind, exit status and the start of its log (textContent: no HTML).
+      what = "ping " + entry.kind + (entry.exit_status != null ? " (exit " + entry.exit_status + ")" : "") + (entry.body ? ": " + entry.body.slice(0, 80) : "");
+    } else {
+      what = entry.kind + (entry.changes && Object.keys(entry.changes).length ? ": " + Object.keys(entry.changes).join(", ") : "");
+    }
     list.append(element("li", "text-xs", (entry.actor || "system") + " — " + what));
   }
 }
