@@ -9,7 +9,7 @@ import time
 import pytest
 
 from accounts.models import SERVICE_ACCOUNT_USERNAME
-from tasks.models import PingKind, PingLog, Task, TaskStatus
+from tasks.models import Comment, PingKind, PingLog, Task, TaskStatus
 from tracker.tests.servers import BASE_DIR, app_env, free_port, running_server
 
 TOKEN = "tracker-client-token"
@@ -81,6 +81,29 @@ def test_ping_start_and_done(server):
     assert tracker(server, "ping", str(task_id)).returncode == 0
     assert tracker(server, "done", str(task_id)).returncode == 0
     assert Task.objects.get(pk=task_id).status == TaskStatus.DONE
+
+
+def test_comment_posts_markdown_from_an_argument_or_stdin(server):
+    task_id = new_task(server)
+    done = tracker(server, "comment", str(task_id), "**Backup** took 3 min", "--author", "nightly")
+    assert done.returncode == 0, done.stderr
+    comment = Comment.objects.get(pk=int(done.stdout))
+    assert (comment.task_id, comment.author, comment.text) == (
+        task_id,
+        "nightly",
+        "**Backup** took 3 min",
+    )
+    assert "<strong>Backup</strong>" in comment.html
+    piped = subprocess.run(  # noqa: S603
+        [sys.executable, str(CLIENT), "comment", str(task_id), "-"],
+        env={"PATH": "/usr/bin:/bin", "STATUS_TRACKER_URL": server, "STATUS_TRACKER_TOKEN": TOKEN},
+        input="from stdin\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert Comment.objects.get(pk=int(piped.stdout)).text == "from stdin"
 
 
 def test_a_bad_token_exits_3(server):
