@@ -41,14 +41,19 @@ def board_create(
     name: str,
     visibility: str = Visibility.PRIVATE,
     escalate_after_reminders: int = 0,
+    remind_hours_before_due: float | None = None,
+    tag_colours: dict[str, str] | None = None,
     actor,
 ) -> Board:
-    """A new board, owned by `actor` (a person or the service account; not a bot)."""
+    """A new board, owned by `actor` (a person or the service account; not a bot), with any of
+    the settings PATCH /boards/{id} changes."""
     require_may_create_boards(actor)
     board = Board(
         name=name.strip(),
         visibility=visibility,
         escalate_after_reminders=escalate_after_reminders,
+        remind_hours_before_due=remind_hours_before_due,
+        tag_colours=tag_colours or {},
     )
     _clean(board)
     board.save()

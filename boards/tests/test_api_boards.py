@@ -411,3 +411,17 @@ def test_an_unknown_tag_colour_is_400_listing_the_colours(client_of, board):
     response = client_of("owner").patch(f"/boards/{board.pk}", body, format="json")
     assert response.status_code == 400
     assert "indigo, emerald, amber, rose, sky, violet" in str(response.json())
+
+
+def test_a_new_board_may_come_with_its_settings(client_of, people):
+    body = {
+        "name": "Ops",
+        "remind_hours_before_due": 4,
+        "tag_colours": {"db": "rose"},
+        "escalate_after_reminders": 3,
+    }
+    response = client_of("owner").post("/boards/", body, format="json")
+    assert response.status_code == 201, response.json()
+    board = Board.objects.get(pk=response.json()["id"])
+    assert (board.remind_hours_before_due, board.tag_colours) == (4, {"db": "rose"})
+    assert board.escalate_after_reminders == 3
