@@ -32,6 +32,7 @@ from tasks.selectors import (
     tasks_assigned,
     tasks_claimable,
     tasks_matching,
+    tasks_ordered,
     tasks_readable_by,
     tasks_tagged,
     tasks_with_breakdown,
@@ -188,8 +189,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         tasks = tasks_matching(tasks, query.validated_data.get("search", ""))
         if query.validated_data.get("claimable"):
             return tasks_claimable(tasks)
-        # id last, so that equal keys still come in a stable order across pages.
-        return tasks.order_by(*query.validated_data.get("ordering", []), "id")
+        return tasks_ordered(tasks, query.validated_data.get("ordering", []))
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         tasks = self.get_queryset()

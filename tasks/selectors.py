@@ -2,10 +2,20 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from boards.access import readable_boards, sees_every_board
-from tasks.models import Comment, Phase, PingLog, Task, TaskChange, TaskStatus, TaskTag, Todo
+from tasks.models import (
+    Comment,
+    Phase,
+    PingLog,
+    Task,
+    TaskChange,
+    TaskPriority,
+    TaskStatus,
+    TaskTag,
+    Todo,
+)
 
 
 def tasks_readable_by(actor) -> QuerySet[Task]:
@@ -47,6 +57,23 @@ def tasks_assigned(tasks: QuerySet[Task], assignee: str, actor) -> QuerySet[Task
     if assignee == "me":
         return tasks.filter(assignees=actor) if actor.is_authenticated else tasks.none()
     return tasks.filter(assignees__username=assignee)
+
+
+# Priorities by weight, not by name: "critical" sorts above "high", not before it alphabetically.
+_PRIORITY_WEIGHT = Case(
+    *(When(priority=value, then=Value(weight)) for weight, value in enumerate(TaskPriority.values)),
+    output_field=IntegerField(),
+)
+
+
+def tasks_ordered(tasks: QuerySet[Task], keys: list[str]) -> QuerySet[Task]:
+    """`tasks` sorted by the list's `?ordering=` keys (already checked), then by id for stable pages."""
+    order = []
+    for key in keys:
+        descending, name = key.startswith("-"), key.removeprefix("-")
+        expression = _PRIORITY_WEIGHT if name == "priority" else F(name)
+        order.append(expression.desc() if descending else expression.asc())
+    return tasks.order_by(*order, "id")
 
 
 def tasks_matching(queryset: QuerySet[Task], search: str) -> QuerySet[Task]:

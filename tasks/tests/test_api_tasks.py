@@ -116,6 +116,20 @@ def test_list_orders_by_the_given_fields(anon_client, make_task):
     assert [task["name"] for task in response.json()] == ["c", "b", "a"]
 
 
+def test_ordering_by_priority_follows_its_weight_not_its_name(anon_client, make_task):
+    for name, priority in [("h", "high"), ("l", "low"), ("c", "critical"), ("m", "medium")]:
+        make_task(name, priority=priority)
+    most_urgent_first = anon_client.get("/tasks/?ordering=-priority")
+    assert [task["priority"] for task in most_urgent_first.json()] == [
+        "critical",
+        "high",
+        "medium",
+        "low",
+    ]
+    paged = anon_client.get("/tasks/?ordering=priority&limit=2")
+    assert [task["priority"] for task in paged.json()] == ["low", "medium"]
+
+
 @pytest.mark.parametrize("key", ["secret", "description", "-description"])
 def test_unknown_ordering_is_400_listing_allowed_fields(anon_client, key):
     response = anon_client.get(f"/tasks/?ordering={key}")
