@@ -42,13 +42,22 @@ logger = logging.getLogger(__name__)
 
 
 # What a status change resets besides the schedule (_apply_status).
-STATUS_RESETS = ("reminders_paused_until", "unanswered_reminders")
+STATUS_RESETS = (
+    "reminders_paused_until",
+    "unanswered_reminders",
+    "due_soon_notified_at",
+    "overdue_notified_at",
+)
 
 
 def _apply_status(task: Task, status: str, now: datetime) -> bool:
     """Set a new status and its schedule on the instance; True if the status changed."""
     if status == task.status and task.pk is not None:
         return False
+    if task.status == TaskStatus.DONE and task.pk is not None:
+        # Reopened: a done task's due date passing sent nothing (reminders.due), so the reopened
+        # task gets its "due soon" and "overdue" reminders afresh.
+        task.due_soon_notified_at = task.overdue_notified_at = None
     task.status = status
     # Moving on ends an acknowledgement's or a snooze's pause and the unanswered streak.
     task.reminders_paused_until = None

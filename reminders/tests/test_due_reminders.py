@@ -65,6 +65,27 @@ def test_a_done_task_is_not_reminded():
 
 
 @pytest.mark.django_db
+def test_a_task_reopened_after_its_due_date_passed_while_done_is_reminded():
+    task = task_create(name="Report", status="done", due_date=T0, now=T0 - hours(5))
+    send_due_date_reminders(now=T0 + hours(1))
+    task_update(task=task, status="in_progress", now=T0 + hours(2))
+    send_due_date_reminders(now=T0 + hours(3))
+    send_due_date_reminders(now=T0 + hours(4))
+    assert reminders_of(task) == [
+        f"Task 'Report' (ID: {task.pk}) is overdue: it was due 2026-03-02 09:00 UTC."
+    ]
+
+
+@pytest.mark.django_db
+def test_moving_between_open_columns_does_not_repeat_a_due_date_reminder():
+    task = task_create(name="Report", due_date=T0, now=T0 - hours(5))
+    send_due_date_reminders(now=T0 + hours(1))
+    task_update(task=task, status="in_progress", now=T0 + hours(2))
+    send_due_date_reminders(now=T0 + hours(3))
+    assert len(reminders_of(task)) == 1
+
+
+@pytest.mark.django_db
 def test_the_board_setting_reminds_hours_before_due_once():
     remind_before(2)
     task = task_create(name="Report", due_date=T0, now=T0 - hours(5))
