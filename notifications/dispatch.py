@@ -1,5 +1,8 @@
 """The delivery worker's step: claim a few due deliveries, send each, record every attempt.
 
+A delivery goes to a person's channel or to a board's webhook (notifications.board_webhooks): the
+same claims, retries and failure count for both; quiet hours are a person's alone.
+
 Run by the `run_reminders` loop (DELIVERY_WORKER_THREADS threads beside the sweep, `run_workers`)
 and by the RQ job `reminders.jobs.send_due_deliveries`; any number of either may run at once.
 
