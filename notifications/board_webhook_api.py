@@ -6,7 +6,7 @@ owning it a 403 naming the role needed (boards.access.require_role).
 
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -21,15 +21,18 @@ from notifications import board_webhooks, channels
 from notifications.delivery_serializers import (
     BoardWebhookCreatedSerializer,
     BoardWebhookCreateSerializer,
+    BoardWebhookDeliverySerializer,
     BoardWebhookSerializer,
     BoardWebhookUpdateSerializer,
     ChannelTestResultSerializer,
 )
-from notifications.models import BoardWebhook
+from notifications.models import BoardWebhook, DeliveryAttempt
 from notifications.selectors import board_webhooks_list
 from tracker.api.views import AUTH_NOTE
 
 _OWNERS_ONLY = AUTH_NOTE + " Owners of the board only."
+# The newest deliveries GET .../deliveries lists.
+DELIVERIES_LISTED = 50
 
 
 class BoardWebhookViewSet(viewsets.GenericViewSet):
@@ -123,3 +126,17 @@ class BoardWebhookViewSet(viewsets.GenericViewSet):
         return Response(
             {"ok": outcome.ok, "status_code": outcome.status_code, "error": outcome.error}
         )
+
+    @extend_schema(
+        summary="A board webhook's latest deliveries",
+        description=_OWNERS_ONLY
+        + f" The newest {DELIVERIES_LISTED} first, each with its attempts (time, duration, "
+        "status code or error).",
+        responses=BoardWebhookDeliverySerializer(many=True),
+    )
+    def deliveries(self, request: Request, board_id: str, pk: str) -> Response:
+        hook = self.get_object()
+        deliveries = hook.deliveries.order_by("-id").prefetch_related(
+            Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("id"))
+        )[:DELIVERIES_LISTED]
+        return Response(BoardWebhookDeliverySerializer(deliveries, many=True).data)

@@ -192,3 +192,24 @@ class BoardWebhookUpdateSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=2000, required=False)
     events = BoardEventsField(required=False, allow_empty=True)
     enabled = serializers.BooleanField(required=False)
+
+
+class BoardWebhookDeliverySerializer(serializers.ModelSerializer):
+    state = serializers.CharField(help_text="sent, pending, retrying or failed.")
+    attempt_log = DeliveryAttemptSerializer(many=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "event",
+            "status",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "created_at",
+            "sent_at",
+            "attempt_log",
+        ]
+        read_only_fields = fields

@@ -36,6 +36,11 @@ urlpatterns = [
         name="board-webhook",
     ),
     re_path(
+        r"^boards/(?P<board_id>[^/]+)/webhooks/(?P<pk>[^/]+?)/deliveries/?$",
+        BoardWebhookViewSet.as_view({"get": "deliveries"}),
+        name="board-webhook-deliveries",
+    ),
+    re_path(
         r"^boards/(?P<board_id>[^/]+)/webhooks/(?P<pk>[^/]+?)/test/?$",
         BoardWebhookViewSet.as_view({"post": "send_test"}),
         name="board-webhook-test",

@@ -368,6 +368,7 @@ SPECTACULAR_SETTINGS = {
         # Two kinds of "events": a channel's notification types, a board webhook's events.
         "NotificationTypeEnum": "notifications.models.NotificationType.values",
         "BoardWebhookEventEnum": "notifications.models.BoardWebhookEvent.values",
+        "DeliveryStatusEnum": "notifications.models.DeliveryStatus.choices",
     },
 }
 

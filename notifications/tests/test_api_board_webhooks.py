@@ -180,3 +180,21 @@ def test_the_list_is_a_fixed_number_of_queries(
     # The board (may the caller read it?), the caller's role, the hooks with their last deliveries.
     with django_assert_num_queries(3):
         assert len(owner.get(f"/boards/{ops.pk}/webhooks/").json()) == 3
+
+
+def test_a_hooks_deliveries_list_each_attempt(owner, ops, delivery_settings):
+    with WebhookReceiver(answers=[500]) as receiver:
+        hook = add_hook(owner, ops, url=receiver.url, events=["task.created"]).json()
+        task_create(name="Backup", board=ops)
+        dispatch.send_due_deliveries(max_seconds=30)
+    [delivery] = owner.get(f"/boards/{ops.pk}/webhooks/{hook['id']}/deliveries").json()
+    assert delivery["event"] == "task.created"
+    assert delivery["state"] == "sent"
+    assert [attempt["status_code"] for attempt in delivery["attempt_log"]] == [500, 200]
+
+
+def test_a_hooks_deliveries_are_for_owners_only(client_of, owner, ops, delivery_settings):
+    hook = add_hook(owner, ops, url="http://127.0.0.1:9/a").json()
+    path = f"/boards/{ops.pk}/webhooks/{hook['id']}/deliveries"
+    assert client_of("editor").get(path).status_code == 403
+    assert client_of("outsider").get(path).status_code == 404
