@@ -42,6 +42,7 @@ function hookItem(hook) {
   const url = document.createElement("span");
   url.className = "block truncate text-sm font-medium";
   url.textContent = hook.url;
+  url.title = hook.url; // the whole URL where a narrow screen cuts it
   const events = document.createElement("span");
   events.className = "block text-xs text-slate-500 dark:text-slate-400";
   events.textContent = hook.events.length ? hook.events.join(", ") : "no events";
