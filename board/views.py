@@ -34,7 +34,7 @@ from board.selectors import (
 )
 from boards.access import default_board, readable_boards, role_allows, sees_every_board
 from boards.models import Board, Role
-from notifications.models import NotificationType
+from notifications.models import BoardWebhookEvent, NotificationType
 from notifications.selectors import delivery_marks
 from tasks.models import TaskPriority, TaskStatus
 from tasks.selectors import DUE_FILTERS
@@ -283,6 +283,7 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
         "members": board_members(chosen),
         "roles": Role.choices,
         "public_read": settings.PUBLIC_READ,
+        "webhook_events": BoardWebhookEvent.choices,
     }
     return render(request, "board/settings.html", context)
 

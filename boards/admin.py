@@ -57,11 +57,27 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Board)
 class BoardAdmin(RefusalsAsMessages, admin.ModelAdmin):
-    list_display = ("id", "name", "visibility", "is_default", "member_count", "created_at")
+    list_display = (
+        "id",
+        "name",
+        "visibility",
+        "is_default",
+        "escalate_after_reminders",
+        "remind_hours_before_due",
+        "member_count",
+        "created_at",
+    )
     list_display_links = ("id", "name")
     list_filter = ("visibility", "is_default")
     search_fields = ("name",)
-    fields = ("name", "visibility", "is_default", "created_at")
+    fields = (
+        "name",
+        "visibility",
+        "escalate_after_reminders",
+        "remind_hours_before_due",
+        "is_default",
+        "created_at",
+    )
     readonly_fields = ("is_default", "created_at")
     inlines = [MembershipInline]
 
@@ -83,7 +99,11 @@ class BoardAdmin(RefusalsAsMessages, admin.ModelAdmin):
         if not change:
             # The admin who creates it owns it, as in the API.
             created = services.board_create(
-                name=data["name"], visibility=data["visibility"], actor=request.user
+                name=data["name"],
+                visibility=data["visibility"],
+                escalate_after_reminders=data["escalate_after_reminders"],
+                remind_hours_before_due=data["remind_hours_before_due"],
+                actor=request.user,
             )
             obj.pk = created.pk
             return

@@ -44,6 +44,8 @@ def live_url(django_db_setup, tmp_path_factory) -> str:
         "API_AUTH_TOKEN": API_TOKEN,
         "PUBLIC_READ": "true",
         "LOG_LEVEL": "WARNING",
+        # Board webhooks to the tests' receivers on loopback (browser_tests/test_board_webhooks.py).
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
     }
     log = tmp_path_factory.mktemp("server") / "server.log"
     with running_server(

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from notifications.models import Channel, Delivery, DeliveryAttempt, Notification
+from notifications.models import BoardWebhook, Channel, Delivery, DeliveryAttempt, Notification
 from notifications.services import notifications_mark_read
 
 
@@ -31,6 +31,21 @@ class ChannelAdmin(admin.ModelAdmin):
     exclude = ("secret",)
 
 
+@admin.register(BoardWebhook)
+class BoardWebhookAdmin(admin.ModelAdmin):
+    list_display = ("id", "board", "url", "enabled", "consecutive_failures", "created_at")
+    list_filter = ("enabled",)
+    search_fields = ("url", "board__name")
+    raw_id_fields = ("board", "created_by")
+    list_select_related = ("board",)
+    # The secret is shown once, to the owner who added it; never here.
+    exclude = ("secret",)
+
+    def has_add_permission(self, request) -> bool:
+        # A new hook needs a secret shown to someone: owners add them on the board's settings page.
+        return False
+
+
 class DeliveryAttemptInline(admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
@@ -40,9 +55,18 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("id", "notification", "channel", "status", "attempts", "next_attempt_at")
+    list_display = (
+        "id",
+        "notification",
+        "channel",
+        "board_webhook",
+        "event",
+        "status",
+        "attempts",
+        "next_attempt_at",
+    )
     list_filter = ("status",)
-    raw_id_fields = ("notification", "channel")
-    list_select_related = ("notification", "channel")
+    raw_id_fields = ("notification", "channel", "board_webhook")
+    list_select_related = ("notification", "channel", "board_webhook")
     readonly_fields = ("claim_token", "claimed_until")
     inlines = [DeliveryAttemptInline]

@@ -63,27 +63,34 @@ def _is_private(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def check_host(host: str | None, *, port: int | None = None, must_resolve: bool = True) -> None:
+def check_host(
+    host: str | None, *, port: int | None = None, must_resolve: bool = True
+) -> list[str] | None:
     """Refuse a host that resolves to a loopback, link-local or private address (request forgery),
-    unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on. Every address it resolves to counts."""
+    unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on. Every address it resolves to counts.
+
+    The addresses checked, for the sender to connect to (None: not checked, connect by name), so
+    a name that resolves elsewhere a moment later (DNS rebinding) cannot slip past the check."""
     if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS or not host:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         if must_resolve:
             raise TargetRefused(f"{host} does not resolve") from None
         # An Apprise URL's "host" is often a service's token (tgram://bottoken/...), not a name.
-        return
+        return None
     for info in infos:
         if _is_private(info[4][0]):
             raise TargetRefused(
                 f"{host} resolves to a private, loopback or link-local address ({info[4][0]}); "
                 "set WEBHOOK_ALLOW_PRIVATE_TARGETS=true to allow it"
             )
+    return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def check_webhook_url(url: str) -> None:
+def check_webhook_url(url: str) -> list[str] | None:
+    """Raise TargetRefused for a URL a webhook may not go to; the addresses checked (check_host)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused("a webhook target must be an http:// or https:// URL")
@@ -91,7 +98,7 @@ def check_webhook_url(url: str) -> None:
         port = parts.port
     except ValueError:
         raise TargetRefused("the URL's port is not a number") from None
-    check_host(parts.hostname, port=port)
+    return check_host(parts.hostname, port=port)
 
 
 def check_apprise_url(url: str) -> None:
@@ -165,10 +172,10 @@ def send_email(channel: Channel, message: Message, now: datetime) -> Outcome:
     return Outcome(ok=True)
 
 
-def webhook_headers(channel: Channel, message: Message, body: str, now: datetime) -> dict:
+def webhook_headers(secret: str, message: Message, body: str, now: datetime) -> dict:
     """The Standard Webhooks headers: webhook-id (the delivery's, the same on every retry),
-    webhook-timestamp and webhook-signature (HMAC-SHA256 with the channel's secret)."""
-    signature = Webhook(channel.secret).sign(message.id, now, body)
+    webhook-timestamp and webhook-signature (HMAC-SHA256 with the secret)."""
+    signature = Webhook(secret).sign(message.id, now, body)
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
@@ -178,14 +185,35 @@ def webhook_headers(channel: Channel, message: Message, body: str, now: datetime
     }
 
 
+def _connect_to(addresses: list[str]):
+    """A socket.create_connection that dials the checked addresses instead of resolving the name
+    again; TLS still verifies the certificate against the name (http.client's server_hostname)."""
+
+    def create_connection(address, timeout=None, source_address=None):
+        error: OSError | None = None
+        for ip in addresses:
+            try:
+                return socket.create_connection((ip, address[1]), timeout, source_address)
+            except OSError as failure:
+                error = failure
+        raise error or OSError("no address to connect to")
+
+    return create_connection
+
+
 def send_webhook(channel: Channel, message: Message, now: datetime) -> Outcome:
+    return post_webhook(channel.target, channel.secret, message, now)
+
+
+def post_webhook(url: str, secret: str, message: Message, now: datetime) -> Outcome:
+    """POST the message to `url`, signed with `secret`: a person's webhook channel, a board's hook."""
     try:
-        check_webhook_url(channel.target)
+        addresses = check_webhook_url(url)
     except TargetRefused as error:
         return Outcome(ok=False, error=str(error))
     body = json.dumps(message.payload, separators=(",", ":"))
-    headers = webhook_headers(channel, message, body, now)
-    parts = urlsplit(channel.target)
+    headers = webhook_headers(secret, message, body, now)
+    parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     timeout = settings.DELIVERY_TIMEOUT_SECONDS
     # http.client, not urllib: a redirect is not followed (it could point anywhere, a private
@@ -196,6 +224,8 @@ def send_webhook(channel: Channel, message: Message, now: datetime) -> Outcome:
         )
     else:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    if addresses:
+        connection._create_connection = _connect_to(addresses)
     try:
         connection.request("POST", path, body=body.encode(), headers=headers)
         response = connection.getresponse()

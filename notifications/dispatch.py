@@ -1,5 +1,8 @@
 """The delivery worker's step: claim a few due deliveries, send each, record every attempt.
 
+A delivery goes to a person's channel or to a board's webhook (notifications.board_webhooks): the
+same claims, retries and failure count for both; quiet hours are a person's alone.
+
 Run by the `run_reminders` loop (DELIVERY_WORKER_THREADS threads beside the sweep, `run_workers`)
 and by the RQ job `reminders.jobs.send_due_deliveries`; any number of either may run at once.
 
@@ -32,6 +35,7 @@ from accounts.services import quiet_hours_end
 from boards.models import Board
 from notifications import channels
 from notifications.models import (
+    BoardWebhook,
     Channel,
     Delivery,
     DeliveryAttempt,
@@ -92,6 +96,7 @@ def claim(*, now: datetime | None = None, limit: int = 1) -> tuple[list[Delivery
         Delivery.objects.filter(claim_token=token)
         .select_related(
             "channel__user__notification_preferences",
+            "board_webhook",
             "notification__board",
             "notification__task",
         )
@@ -117,6 +122,15 @@ def _release(delivery: Delivery, token: str, *, until: datetime) -> None:
 
 
 def message_for(delivery: Delivery) -> channels.Message:
+    if delivery.board_webhook_id is not None:
+        # The body as the change wrote it (the task may have changed or gone since).
+        return channels.Message(
+            id=str(delivery.pk),
+            event=delivery.event,
+            subject=f"Status Tracker: {delivery.event}",
+            text=delivery.event,
+            payload={"event": delivery.event, "delivery": delivery.pk, **delivery.payload},
+        )
     notification = delivery.notification
     board = notification.board
     task = notification.task
@@ -186,11 +200,11 @@ def send_one(*, now: datetime | None = None) -> int:
     the worker may sleep)."""
     deliveries, token = claim(now=now, limit=claim_size())
     timeout = timedelta(seconds=settings.DELIVERY_TIMEOUT_SECONDS)
-    switched_off: set[int] = set()
+    switched_off: set[tuple[str, int]] = set()
     handled = 0
     for delivery in deliveries:
-        if delivery.channel_id in switched_off:
-            continue  # given up with its channel (channel_disable)
+        if _target_key(delivery) in switched_off:
+            continue  # given up with its channel (channel_disable) or hook
         if delivery is not deliveries[0] and timezone.now() + timeout >= delivery.claimed_until:
             # Its lease would end during the attempt (receivers before it were slow): give it
             # back now rather than risk another worker sending it at the same time.
@@ -198,14 +212,31 @@ def send_one(*, now: datetime | None = None) -> int:
             continue
         handled += 1
         if _attempt(delivery, token):
-            switched_off.add(delivery.channel_id)
+            switched_off.add(_target_key(delivery))
     # Claimed ones count even when given back, so a worker never sleeps while some are due.
     return max(handled, 1) if deliveries else 0
 
 
+def _target_key(delivery: Delivery) -> tuple[str, int]:
+    if delivery.board_webhook_id is not None:
+        return ("board_webhook", delivery.board_webhook_id)
+    return ("channel", delivery.channel_id)
+
+
+def _send(delivery: Delivery, now: datetime) -> channels.Outcome:
+    message = message_for(delivery)
+    hook = delivery.board_webhook
+    if hook is not None:
+        return channels.post_webhook(hook.url, hook.secret, message, now)
+    return channels.send(delivery.channel, message, now=now)
+
+
 def _attempt(delivery: Delivery, token: str) -> bool:
-    """One attempt, recorded; True when its failure switched the channel off."""
-    quiet_until = quiet_hours_end(_preferences(delivery.channel.user), timezone.now())
+    """One attempt, recorded; True when its failure switched the channel (or board hook) off."""
+    quiet_until = None
+    if delivery.channel_id is not None:
+        # A person's quiet hours; a board's hooks are programs, never quiet.
+        quiet_until = quiet_hours_end(_preferences(delivery.channel.user), timezone.now())
     if quiet_until is not None:
         # The recipient's quiet hours: no attempt now, none counted; due again when they end.
         _release(delivery, token, until=quiet_until)
@@ -213,7 +244,7 @@ def _attempt(delivery: Delivery, token: str) -> bool:
     started_at = timezone.now()
     started = time.perf_counter()
     try:
-        outcome = channels.send(delivery.channel, message_for(delivery), now=started_at)
+        outcome = _send(delivery, started_at)
     except Exception as error:  # a sender's bug: recorded like a failure, retried
         logger.exception("delivery %s: the sender failed", delivery.pk)
         outcome = channels.Outcome(
@@ -257,9 +288,9 @@ def record_attempt(
             claim_token="",
             claimed_until=None,
         )
-        Channel.objects.filter(pk=delivery.channel_id, consecutive_failures__gt=0).update(
-            consecutive_failures=0
-        )
+        _target_model(delivery).objects.filter(
+            pk=_target_key(delivery)[1], consecutive_failures__gt=0
+        ).update(consecutive_failures=0)
         return False
     if outcome.retryable and delivery.attempts < settings.DELIVERY_MAX_ATTEMPTS:
         mine.update(
@@ -279,7 +310,13 @@ def record_attempt(
     return _count_failure(delivery, outcome)
 
 
+def _target_model(delivery: Delivery) -> type[Channel] | type[BoardWebhook]:
+    return BoardWebhook if delivery.board_webhook_id is not None else Channel
+
+
 def _count_failure(delivery: Delivery, outcome: channels.Outcome) -> bool:
+    if delivery.board_webhook_id is not None:
+        return _count_hook_failure(delivery, outcome)
     Channel.objects.filter(pk=delivery.channel_id).update(
         consecutive_failures=F("consecutive_failures") + 1
     )
@@ -291,6 +328,24 @@ def _count_failure(delivery: Delivery, outcome: channels.Outcome) -> bool:
             reason=f"{channel.consecutive_failures} failed attempts in a row; the last: "
             f"{outcome.error or 'no answer'}",
             board_id=delivery.notification.board_id,
+        )
+        return True
+    return False
+
+
+def _count_hook_failure(delivery: Delivery, outcome: channels.Outcome) -> bool:
+    from notifications.board_webhooks import board_webhook_disable
+
+    BoardWebhook.objects.filter(pk=delivery.board_webhook_id).update(
+        consecutive_failures=F("consecutive_failures") + 1
+    )
+    hook = BoardWebhook.objects.select_for_update().get(pk=delivery.board_webhook_id)
+    limit = settings.CHANNEL_DISABLE_AFTER_FAILURES
+    if hook.enabled and limit and hook.consecutive_failures >= limit:
+        board_webhook_disable(
+            hook=hook,
+            reason=f"{hook.consecutive_failures} failed attempts in a row; the last: "
+            f"{outcome.error or 'no answer'}",
         )
         return True
     return False

@@ -165,6 +165,53 @@ class Channel(models.Model):
         return f"{self.kind} channel of user {self.user_id}"
 
 
+class BoardWebhookEvent(models.TextChoices):
+    """What a board webhook may receive: every change to the board's tasks, and its notifications."""
+
+    TASK_CREATED = "task.created", "Task created"
+    # A write that changes no status (a reorder within a column included).
+    TASK_UPDATED = "task.updated", "Task updated"
+    # A status change (its other changes, if any, ride along in `changes`).
+    TASK_MOVED = "task.moved", "Task moved"
+    TASK_DELETED = "task.deleted", "Task deleted"
+    NOTIFICATION_CREATED = "notification.created", "Notification created"
+
+
+class BoardWebhook(models.Model):
+    """A URL that receives every change on one board (notifications.board_webhooks); its owners'."""
+
+    board = models.ForeignKey("boards.Board", on_delete=models.CASCADE, related_name="webhooks")
+    url = models.TextField()
+    # The BoardWebhookEvent values it receives.
+    events = models.JSONField(default=list)
+    enabled = models.BooleanField(default=True)
+    # Its signing secret (standardwebhooks, "whsec_..."), shown once, to the owner who adds it.
+    secret = models.CharField(max_length=100)
+    # Failed attempts in a row; CHANNEL_DISABLE_AFTER_FAILURES of them switch it off, as a channel.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_reason = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Every task write reads the enabled hooks of its board (notifications.outbox).
+            models.Index(
+                fields=["board"], condition=Q(enabled=True), name="board_webhook_enabled_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"webhook {self.pk} of board {self.board_id}"
+
+
 class DeliveryStatus(models.TextChoices):
     # Waiting for its (next) attempt at `next_attempt_at`.
     PENDING = "pending", "Pending"
@@ -174,12 +221,23 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One notification to one channel: an outbox row, written in the notification's transaction."""
+    """An outbox row, written in the transaction of what it tells: one notification to one
+    person's channel, or one board event (a task change, a notification) to one board webhook."""
 
+    # A channel's notification; a board webhook's notification.created (None for task events).
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
+    # Exactly one of channel and board_webhook (delivery_one_target).
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    board_webhook = models.ForeignKey(
+        BoardWebhook, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # A board webhook's event and body as they were at the change (the task may be gone by the send).
+    event = models.CharField(max_length=40, blank=True, default="")
+    payload = models.JSONField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -196,6 +254,13 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "deliveries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__isnull=False, board_webhook__isnull=True)
+                | Q(channel__isnull=True, board_webhook__isnull=False),
+                name="delivery_one_target",
+            ),
+        ]
         indexes = [
             # The worker's query (notifications.dispatch.due_deliveries) reads only pending rows.
             models.Index(
@@ -206,6 +271,8 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.board_webhook_id is not None:
+            return f"delivery {self.pk} of {self.event} to board webhook {self.board_webhook_id}"
         return f"delivery {self.pk} of notification {self.notification_id} ({self.status})"
 
     @property

@@ -120,3 +120,27 @@ def delivery_marks(*, user, notification_ids: list[int]) -> dict[int, list[dict[
             {"kind": kind, "state": state, "error": last_error}
         )
     return marks
+
+
+def board_webhooks_list(*, board: Board) -> QuerySet:
+    """A board's webhooks, each with its last delivery's state, event, time, error and status code
+    (the settings page and GET /boards/{id}/webhooks/): one query, correlated subqueries."""
+    from django.db.models import OuterRef, Subquery
+
+    from notifications.models import BoardWebhook, Delivery, DeliveryAttempt
+
+    last = Delivery.objects.filter(board_webhook=OuterRef("pk")).order_by("-id")
+    last_attempt = DeliveryAttempt.objects.filter(delivery__board_webhook=OuterRef("pk")).order_by(
+        "-id"
+    )
+    return BoardWebhook.objects.filter(board=board).annotate(
+        last_delivery_id=Subquery(last.values("id")[:1]),
+        last_delivery_event=Subquery(last.values("event")[:1]),
+        last_delivery_status=Subquery(last.values("status")[:1]),
+        last_delivery_attempts=Subquery(last.values("attempts")[:1]),
+        last_delivery_error=Subquery(last.values("last_error")[:1]),
+        last_delivery_created_at=Subquery(last.values("created_at")[:1]),
+        last_delivery_sent_at=Subquery(last.values("sent_at")[:1]),
+        last_attempt_status_code=Subquery(last_attempt.values("status_code")[:1]),
+        last_attempt_at=Subquery(last_attempt.values("started_at")[:1]),
+    )

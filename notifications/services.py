@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from boards.access import default_board
 from boards.models import Membership, Role
-from notifications import outbox
+from notifications import board_webhooks, outbox
 from notifications.models import InboxEntry, Notification, NotificationType
 from tracker import events
 
@@ -104,6 +104,7 @@ def notification_create(
         _deliver([notification], {notification.task_id: recipients})
     elif task is not None:
         _deliver([notification], recipients_by_task([task]))
+    board_webhooks.notification_events_write([notification])
     events.publish_after_commit(
         "notification.created", {"id": notification.pk, "board": notification.board_id}
     )
@@ -136,6 +137,7 @@ def notifications_create_reminders(*, tasks: Iterable, now: datetime) -> list[No
     created = Notification.objects.bulk_create(rows)
     if created:
         _deliver(created, recipients_by_task(tasks))
+        board_webhooks.notification_events_write(created)
         # The boards, so that live streams pass the event only to pages of those boards.
         boards = sorted({notification.board_id for notification in created})
         events.publish_after_commit(
@@ -169,6 +171,7 @@ def notifications_create_escalations(*, tasks: Iterable, unanswered: int | dict,
     ).values_list("board_id", "user_id"):
         owners.setdefault(board_id, []).append(user_id)
     _deliver(created, {task.pk: owners.get(task.board_id, []) for task in tasks})
+    board_webhooks.notification_events_write(created)
     events.publish_after_commit(
         "notification.created",
         {"count": len(created), "boards": sorted({task.board_id for task in tasks})},

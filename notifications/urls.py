@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from notifications import views
 from notifications.api import NotificationViewSet
+from notifications.board_webhook_api import BoardWebhookViewSet
 from notifications.delivery_api import ChannelViewSet, DeliveryViewSet
 
 router = SimpleRouter()
@@ -20,6 +21,29 @@ urlpatterns = [
         r"^notifications/(?P<pk>[^/]+)/deliveries/?$",
         DeliveryViewSet.as_view({"get": "for_notification"}),
         name="notification-deliveries",
+    ),
+    # A board's webhooks (the board's own routes are boards.urls').
+    re_path(
+        r"^boards/(?P<board_id>[^/]+)/webhooks/?$",
+        BoardWebhookViewSet.as_view({"get": "list", "post": "create"}),
+        name="board-webhooks",
+    ),
+    re_path(
+        r"^boards/(?P<board_id>[^/]+)/webhooks/(?P<pk>[^/]+?)/?$",
+        BoardWebhookViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="board-webhook",
+    ),
+    re_path(
+        r"^boards/(?P<board_id>[^/]+)/webhooks/(?P<pk>[^/]+?)/deliveries/?$",
+        BoardWebhookViewSet.as_view({"get": "deliveries"}),
+        name="board-webhook-deliveries",
+    ),
+    re_path(
+        r"^boards/(?P<board_id>[^/]+)/webhooks/(?P<pk>[^/]+?)/test/?$",
+        BoardWebhookViewSet.as_view({"post": "send_test"}),
+        name="board-webhook-test",
     ),
     *router.urls,
 ]

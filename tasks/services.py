@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from boards.access import default_board
 from boards.models import Board, Membership
+from notifications import board_webhooks
 from notifications.services import notification_create_completion
 from tasks import ranks
 from tasks.breakdown import phases_create
@@ -275,8 +276,12 @@ def _actor_name(actor) -> str:
 
 
 def _record(task: Task, *, actor, kind: str, changes: dict, now: datetime) -> None:
-    """One row of the task's history: who changed what (TaskChange)."""
+    """One row of the task's history: who changed what (TaskChange), and the change's deliveries
+    to the board's webhooks (the outbox, in the same transaction): every task write comes here."""
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    board_webhooks.task_event_write(
+        task=task, kind=kind, changes=changes, actor_name=_actor_name(actor), now=now
+    )
     TaskChange.objects.create(
         board_id=task.board_id,
         task=task if kind != TaskChangeKind.DELETED else None,

@@ -365,6 +365,10 @@ SPECTACULAR_SETTINGS = {
         "TodoStatusEnum": "tasks.models.TodoStatus.choices",
         "PhaseStatusEnum": "tasks.models.PhaseStatus.choices",
         "ChannelKindEnum": "notifications.models.ChannelKind.choices",
+        # Two kinds of "events": a channel's notification types, a board webhook's events.
+        "NotificationTypeEnum": "notifications.models.NotificationType.values",
+        "BoardWebhookEventEnum": "notifications.models.BoardWebhookEvent.values",
+        "DeliveryStatusEnum": "notifications.models.DeliveryStatus.choices",
     },
 }
 

@@ -31,7 +31,14 @@ def board_form(board: Board, **fields) -> dict:
     rows first (`role_<username>` / `delete_<username>` keys change one)."""
     prefix = "memberships"
     rows = list(Membership.objects.filter(board=board).order_by("id").select_related("user"))
-    data = {"name": board.name, "visibility": board.visibility}
+    data = {
+        "name": board.name,
+        "visibility": board.visibility,
+        "escalate_after_reminders": str(board.escalate_after_reminders),
+        "remind_hours_before_due": (
+            "" if board.remind_hours_before_due is None else str(board.remind_hours_before_due)
+        ),
+    }
     data.update(inline_management(prefix, total=len(rows), initial=len(rows)))
     for index, row in enumerate(rows):
         name = row.user.username
@@ -93,12 +100,60 @@ def test_the_task_list_shows_and_filters_by_board(admin_client, board):
 
 
 def test_adding_a_board_makes_the_admin_its_owner(admin_client, staff_user):
-    data = {"name": " Admin's ", "visibility": "public"}
+    data = {"name": " Admin's ", "visibility": "public", "escalate_after_reminders": "0"}
     data.update(inline_management("memberships", total=0, initial=0))
     response = admin_client.post("/admin/boards/board/add/", data)
     assert response.status_code == 302
     board = Board.objects.get(name="Admin's")
     assert memberships(board) == [("staff", "owner")]
+
+
+def test_a_new_board_takes_its_escalation_and_due_reminder_settings(admin_client):
+    data = {
+        "name": "Ops",
+        "visibility": "private",
+        "escalate_after_reminders": "3",
+        "remind_hours_before_due": "24",
+    }
+    data.update(inline_management("memberships", total=0, initial=0))
+    assert admin_client.post("/admin/boards/board/add/", data).status_code == 302
+    board = Board.objects.get(name="Ops")
+    assert (board.escalate_after_reminders, board.remind_hours_before_due) == (3, 24.0)
+
+
+def test_the_change_form_edits_escalation_and_the_due_reminder(admin_client, board):
+    page = admin_client.get(f"/admin/boards/board/{board.pk}/change/").content.decode()
+    assert 'name="escalate_after_reminders"' in page
+    assert 'name="remind_hours_before_due"' in page
+    response = admin_client.post(
+        f"/admin/boards/board/{board.pk}/change/",
+        board_form(board, escalate_after_reminders="5", remind_hours_before_due="2.5"),
+    )
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert (board.escalate_after_reminders, board.remind_hours_before_due) == (5, 2.5)
+
+
+def test_an_escalation_past_the_limit_is_refused_on_the_form(admin_client, board):
+    response = admin_client.post(
+        f"/admin/boards/board/{board.pk}/change/",
+        board_form(board, escalate_after_reminders="1001"),
+    )
+    assert response.status_code == 200
+    assert "1000" in response.content.decode()
+    board.refresh_from_db()
+    assert board.escalate_after_reminders == 0
+
+
+def test_clearing_the_due_reminder_turns_it_off(admin_client, board):
+    type(board).objects.filter(pk=board.pk).update(remind_hours_before_due=6)
+    board.refresh_from_db()
+    response = admin_client.post(
+        f"/admin/boards/board/{board.pk}/change/", board_form(board, remind_hours_before_due="")
+    )
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert board.remind_hours_before_due is None
 
 
 def test_renaming_a_board_goes_through_the_service(admin_client, board):

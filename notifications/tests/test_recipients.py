@@ -83,10 +83,10 @@ def test_a_reminder_batch_with_recipients_costs_the_same_queries(
             name=f"T{number}", status="in_progress", interval_minutes=1, assignees=assignees, now=T0
         )
     # exists; savepoint, claim, insert reminders, assignees, board members, insert inbox entries,
-    # the recipients' channels (the outbox; none here, so no delivery insert), reschedule, release;
-    # the due-date reminders' two reads (reminders.due); the boards that escalate
-    # (reminders.escalation); the record of the pass.
-    with django_assert_num_queries(14):
+    # the recipients' channels and the boards' webhooks (the outbox; none here, so no delivery
+    # insert), reschedule, release; the due-date reminders' two reads (reminders.due); the boards
+    # that escalate (reminders.escalation); the record of the pass.
+    with django_assert_num_queries(15):
         assert send_due_reminders(now=T0 + timedelta(minutes=2), batch_size=100) == due_count
     expected = {"olga": due_count // 2 + due_count % 2, "ed": due_count // 2 + due_count % 2}
     expected["vera"] = due_count // 2

@@ -156,8 +156,9 @@ def test_a_batch_with_escalations_costs_the_same_queries_whatever_the_count(
         # 10 for the batch (test_a_batch_costs_the_same_queries_whatever_the_count), the
         # reminders' inbox entries (the owner gets them), and the escalations: their insert, the
         # owners, their inbox entries; the recipients' channels of the reminders and of the
-        # escalations (the outbox: none here); and the due-date reminders' two reads.
-        with django_assert_num_queries(18):
+        # escalations and the boards' webhooks of both (the outbox: none here); and the due-date
+        # reminders' two reads.
+        with django_assert_num_queries(20):
             assert send_due_reminders(now=T0, batch_size=100) == count
         assert len(_escalations()) == count
 

@@ -169,11 +169,12 @@ def test_a_stop_request_finishes_the_batch_in_hand_and_leaves_the_rest_due():
 def test_a_batch_costs_the_same_queries_whatever_the_count(due_count, django_assert_num_queries):
     make_due_tasks(due_count, due_at=T0)
     # exists, then one batch: savepoint, claim, insert reminders, the recipients (assignees, then
-    # the owners and editors of boards of unassigned tasks), the boards that escalate
+    # the owners and editors of boards of unassigned tasks), the boards' webhooks (the outbox's
+    # notification.created; none here), the boards that escalate
     # (reminders.escalation), reschedule, release; then the record of the pass; the due-date
     # reminders' two reads (reminders.due: overdue tasks, boards with a "due soon" setting) come
     # before that record. (No one to deliver to here: no inbox insert; see test_reminder_recipients.)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert send_due_reminders(now=T0, batch_size=100) == due_count
 
 
