@@ -51,7 +51,7 @@ function renderComments(comments) {
   for (const comment of comments) {
     const item = element("li", "breakdown-comment");
     item.dataset.commentId = comment.id;
-    const meta = element("div", "text-xs text-slate-500", (comment.author_user || comment.author) + " · ");
+    const meta = element("div", "text-xs text-slate-500 dark:text-slate-400", (comment.author_user || comment.author) + " · ");
     const time = element("time", "", "");
     time.setAttribute("datetime", comment.timestamp);
     time.textContent = localTime(comment.timestamp);
