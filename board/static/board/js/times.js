@@ -23,7 +23,8 @@ const dateTime = formatter({ dateStyle: "medium", timeStyle: "short" });
 const dateOnly = formatter({ dateStyle: "medium" });
 
 // The browser's zone for server-rendered times (the admin), when the person has chosen none.
-if (browserZone) document.cookie = "tz=" + encodeURIComponent(browserZone) + "; path=/; max-age=31536000; samesite=lax";
+// IANA names need no escaping in a cookie (letters, digits, "/", "_", "+", "-"); the server checks them.
+if (browserZone) document.cookie = "tz=" + browserZone + "; path=/; max-age=31536000; samesite=lax";
 
 export function localTime(iso) {
   return iso ? dateTime.format(new Date(iso)) : "";
