@@ -115,3 +115,16 @@ def test_last_ping_is_not_shown_for_a_task_that_never_started(make_page, member)
     page.get_by_role("button", name="Running", exact=True).click()
     expect(dialog.get_by_text("Last ping", exact=True)).to_be_visible()
     expect(dialog.get_by_text("Next reminder", exact=True)).to_be_visible()
+
+
+def test_the_interval_fits_a_phone(make_page, member, screenshots):
+    page = make_page(member, viewport={"width": 375, "height": 800})
+    page.goto("/")
+    new_task = page.get_by_role("form", name="New task")
+    new_task.get_by_label("Name").fill("x")  # the form may open folded on a phone
+    unit = new_task.get_by_label("Unit")
+    expect(unit).to_be_visible()
+    box = unit.bounding_box()
+    assert box["x"] + box["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    new_task.screenshot(path=screenshots / "words-new-task-375px.png")
