@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.time_zones import browser_time_zone, known_zones
 from board.selectors import (
     bell_items,
     board_members,
@@ -450,14 +451,17 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
                 form = NotificationPreferencesSerializer(
                     data={
-                        "time_zone": request.POST.get("time_zone", "UTC").strip() or "UTC",
+                        # Left empty: the zone the person's browser has (what they saw), else UTC.
+                        "time_zone": request.POST.get("time_zone", "").strip()
+                        or browser_time_zone(request)
+                        or "UTC",
                         "quiet_start": request.POST.get("quiet_start") or None,
                         "quiet_end": request.POST.get("quiet_end") or None,
                     }
                 )
                 if form.is_valid():
                     notification_preferences_update(user=request.user, **form.validated_data)
-                    context["notice"] = "Saved your quiet hours."
+                    context["notice"] = "Saved your time zone and quiet hours."
                 else:
                     context["error"] = " ".join(str(e) for v in form.errors.values() for e in v)
                     status = 400
@@ -483,7 +487,10 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     context["channels"] = list(Channel.objects.filter(user=request.user).order_by("id"))
     from accounts.models import NotificationPreferences
 
-    context["preferences"] = NotificationPreferences.objects.filter(
-        user=request.user
-    ).first() or NotificationPreferences(user=request.user)
+    chosen = NotificationPreferences.objects.filter(user=request.user).first()
+    context["preferences"] = chosen or NotificationPreferences(user=request.user)
+    # Not chosen yet: the field stays empty and the browser's zone is used (accounts.time_zones).
+    context["time_zone_chosen"] = chosen is not None
+    context["browser_time_zone"] = browser_time_zone(request)
+    context["time_zones"] = sorted(known_zones())
     return render(request, "board/notification_settings.html", context, status=status)

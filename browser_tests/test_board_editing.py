@@ -33,7 +33,8 @@ def test_add_a_task(make_page, member):
     new_task = page.get_by_role("form", name="New task")
     new_task.get_by_label("Name").fill("Write docs")
     new_task.get_by_label("Description").fill("For the board")
-    new_task.get_by_label("Interval").fill("15")
+    new_task.get_by_label("Remind every").fill("15")
+    new_task.get_by_label("Unit").select_option("minutes")
     new_task.get_by_role("button", name="Add task").click()
     expect(column(page, "todo").locator(".card-title")).to_have_text(["Write docs"])
     expect(card(page, "Write docs")).to_contain_text("Every 15 min")
@@ -46,10 +47,13 @@ def test_field_errors_show_next_to_their_fields(make_page, member, watch, screen
     page = make_page(member)
     page.goto("/")
     new_task = page.get_by_role("form", name="New task")
-    new_task.get_by_label("Interval").fill("soon")
+    new_task.get_by_label("Remind every").fill("9999")
+    new_task.get_by_label("Unit").select_option("days")
     new_task.get_by_role("button", name="Add task").click()
-    expect(page.locator("#add-name-error")).to_be_visible()
-    expect(page.locator("#add-interval-error")).to_contain_text("number")
+    expect(page.locator("#add-name-error")).to_have_text("Give the task a name.")
+    expect(page.locator("#add-interval-error")).to_have_text(
+        "Choose an interval between 1 second and 1 year."
+    )
     expect(new_task.get_by_label("Name")).to_have_attribute("aria-invalid", "true")
     new_task.screenshot(path=screenshots / "board-field-errors.png")
     assert Task.objects.count() == 0

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The admin's times in the person's zone (accounts.time_zones).
+    "accounts.time_zones.TimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Views that need Redis (the RQ dashboard) answer 503 while it is down, not 500.
     "tracker.middleware.unavailable.RedisUnavailableMiddleware",
@@ -133,6 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.time_zones.time_zone_context",
             ],
         },
     },

@@ -1,4 +1,4 @@
-"""Template filters for the board: relative times ("in 12 min"), intervals ("every 1 h") and
+"""Template filters for the board: relative times ("in 12 min"), intervals ("Every 2 h") and
 people (a name and initials for an assignee's chip).
 
 board/static/board/js/times.js keeps the same wording when it refreshes the times in the page.
@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 
 from board.selectors import display_name
+from tasks.intervals import interval_label
 from tasks.tags import parse_tags
 
 register = template.Library()
@@ -38,15 +39,6 @@ def relative_time(moment: datetime | None, now: datetime | None = None) -> str:
     if abs(seconds) < 60:
         return "now"
     return f"in {_amount(seconds)}" if seconds > 0 else f"{_amount(-seconds)} ago"
-
-
-def interval_label(minutes: float) -> str:
-    """'15 min', '1 h', '1.5 h', '2 d': the largest unit giving a whole number or one decimal."""
-    for size, unit in [(24 * 60, "d"), (60, "h")]:
-        count = minutes / size
-        if count >= 1 and round(count * 10, 6) % 1 == 0:
-            return f"{count:g} {unit}"
-    return f"{minutes:g} min"
 
 
 def excerpt(text: str, length: int = 160) -> str:

@@ -88,7 +88,7 @@ def test_quiet_hours_are_saved_from_the_page(page, person):
             "quiet_end": "07:00",
         },
     )
-    assert "Saved your quiet hours." in response.content.decode()
+    assert "Saved your time zone and quiet hours." in response.content.decode()
     assert person.notification_preferences.time_zone == "Europe/Paris"
     assert 'value="22:00"' in page.get("/settings/notifications").content.decode()
 

@@ -5,12 +5,13 @@
 // document, on which each page swaps in its list again.
 import { api, problem } from "./api.js";
 import { announce, showToast } from "./feedback.js";
+import { localTime } from "./times.js";
 
 async function acknowledge(button) {
   const result = await api("POST", "/notifications/" + button.dataset.notificationId + "/ack");
   if (!result.ok) return result;
   const until = result.data && result.data.reminders_paused_until;
-  announce(until ? "Acknowledged: reminders wait until " + new Date(until).toLocaleString() + "." : "Acknowledged.");
+  announce(until ? "Acknowledged: reminders wait until " + localTime(until) + "." : "Acknowledged.");
   return result;
 }
 

@@ -1,3 +1,5 @@
+import { plainMessages } from "./words.js";
+
 // Calls to the REST API, with the session cookie and the CSRF token. Never throws: a network
 // failure is { ok: false, status: 0 }.
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
@@ -40,5 +42,10 @@ export function problem(result) {
   }
   if (result.status === 404) return detail || "That task no longer exists.";
   if (result.data && typeof result.data.detail === "string") return result.data.detail;
+  if (result.status === 400 && result.data && typeof result.data === "object") {
+    // Field errors ({"name": ["This field may not be blank."]}) in plain words (words.js).
+    const fields = Object.keys(result.data);
+    if (fields.length) return fields.map((field) => plainMessages(field, result.data[field], "board")).join(" ");
+  }
   return "Something went wrong (" + result.status + "). Please try again.";
 }

@@ -4,6 +4,7 @@
 import { api, problem } from "./api.js";
 import { canEdit, refreshColumns } from "./columns.js";
 import { announce, showToast } from "./feedback.js";
+import { localTime } from "./times.js";
 
 const section = document.getElementById("task-breakdown");
 let taskId = null;
@@ -50,10 +51,10 @@ function renderComments(comments) {
   for (const comment of comments) {
     const item = element("li", "breakdown-comment");
     item.dataset.commentId = comment.id;
-    const meta = element("div", "text-xs text-slate-500", (comment.author_user || comment.author) + " · ");
+    const meta = element("div", "text-xs text-slate-500 dark:text-slate-400", (comment.author_user || comment.author) + " · ");
     const time = element("time", "", "");
     time.setAttribute("datetime", comment.timestamp);
-    time.textContent = new Date(comment.timestamp).toLocaleString();
+    time.textContent = localTime(comment.timestamp);
     meta.append(time);
     const body = element("div", "breakdown-comment-body");
     body.innerHTML = comment.html; // sanitised by the server (tasks/markdown.py)

@@ -3,10 +3,12 @@ import { api, problem } from "./api.js";
 import { showBreakdown } from "./breakdown.js";
 import { boardId, canEdit, refreshColumns, taskIdOf } from "./columns.js";
 import { announce, showToast } from "./feedback.js";
-import { clearErrors, showErrors } from "./forms.js";
+import { clearErrors, showErrors, showFieldError } from "./forms.js";
+import { readInterval, sameInterval, showInterval } from "./intervals.js";
 import { pickedAssignees, setPickedAssignees } from "./picker.js";
 import { showScriptLines } from "./scripts.js";
 import { refreshRelativeTimes } from "./times.js";
+import { INTERVAL_MESSAGE } from "./words.js";
 
 const dialog = document.getElementById("task-dialog");
 const form = document.getElementById("task-form");
@@ -24,6 +26,18 @@ function setTime(id, iso) {
   const element = document.getElementById(id);
   if (iso) element.setAttribute("datetime", iso);
   else element.removeAttribute("datetime");
+}
+
+function showDetail(name, shown) {
+  dialog.querySelectorAll('[data-detail="' + name + '"]').forEach((element) => {
+    element.hidden = !shown;
+  });
+}
+
+// A task in To Do still carrying the ping of its creation never started: no "Last ping" to show.
+function everPinged(task) {
+  const sinceCreated = new Date(task.last_ping).getTime() - new Date(task.created_at).getTime();
+  return task.status !== "todo" || sinceCreated >= 1000;
 }
 
 export async function openDialog(taskId, openedBy) {
@@ -44,12 +58,14 @@ export async function openDialog(taskId, openedBy) {
   if (deleteConfirm) deleteConfirm.hidden = true;
   form.elements.name.value = task.name;
   form.elements.description.value = task.description || "";
-  form.elements.interval_minutes.value = String(task.interval_minutes);
+  showInterval(form, task.interval_minutes);
   form.elements.status.value = task.status;
   setPickedAssignees(picker, task.assignees || []);
   document.getElementById("detail-created-by").textContent = task.created_by || "—";
   setTime("detail-last-ping", task.last_ping);
+  showDetail("last-ping", Boolean(task.last_ping) && everPinged(task));
   setTime("detail-next-reminder", task.next_reminder_at);
+  showDetail("next-reminder", Boolean(task.next_reminder_at));
   setTime("detail-created", task.created_at);
   showBreakdown(task);
   showScriptLines(task);
@@ -65,12 +81,14 @@ function closeDialog() {
 // Only the fields that changed, so a save never overwrites someone else's edit of another field.
 function changes() {
   const body = {};
-  const interval = form.elements.interval_minutes.value.trim();
+  const interval = readInterval(form);
   if (form.elements.name.value !== shown.name) body.name = form.elements.name.value;
   if (form.elements.description.value !== (shown.description || "")) {
     body.description = form.elements.description.value;
   }
-  if (interval !== String(shown.interval_minutes)) body.interval_minutes = interval;
+  // An empty or unreadable number goes as null, which the save refuses in plain words.
+  if (interval === null || Number.isNaN(interval)) body.interval_minutes = null;
+  else if (!sameInterval(interval, shown.interval_minutes)) body.interval_minutes = interval;
   if (form.elements.status.value !== shown.status) body.status = form.elements.status.value;
   const assignees = pickedAssignees(picker);
   if (assignees.join("\n") !== [...(shown.assignees || [])].sort().join("\n")) body.assignees = assignees;
@@ -82,6 +100,10 @@ async function save(event) {
   if (!shown || !canEdit()) return;
   clearErrors(form);
   const body = changes();
+  if (body.interval_minutes === null) {
+    showFieldError(form, "interval_minutes", INTERVAL_MESSAGE);
+    return;
+  }
   if (Object.keys(body).length === 0) {
     closeDialog();
     return;

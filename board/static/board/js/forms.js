@@ -2,7 +2,9 @@
 import { api, problem } from "./api.js";
 import { boardId } from "./columns.js";
 import { announce } from "./feedback.js";
+import { readInterval } from "./intervals.js";
 import { foldPicker, pickedAssignees, setPickedAssignees } from "./picker.js";
+import { INTERVAL_MESSAGE, plainMessages } from "./words.js";
 
 export function clearErrors(form) {
   form.querySelectorAll("[data-error-for]").forEach((element) => {
@@ -12,16 +14,18 @@ export function clearErrors(form) {
   form.querySelectorAll("[aria-invalid]").forEach((element) => element.removeAttribute("aria-invalid"));
 }
 
-// A 400's {field: [messages]} next to each field; anything else in the form's own error slot.
+// A 400's {field: [messages]} next to each field, in plain words (words.js); anything else in the
+// form's own error slot.
 export function showErrors(form, result) {
   const errors = result.status === 400 && result.data && typeof result.data === "object" ? result.data : null;
   const leftOver = [];
   let firstInvalid = null;
   if (errors) {
     for (const field of Object.keys(errors)) {
-      const messages = [].concat(errors[field]).join(" ");
+      const messages = plainMessages(field, errors[field], form.dataset.subject || "task");
       const slot = form.querySelector('[data-error-for="' + field + '"]');
-      const input = form.querySelector('[name="' + field + '"]');
+      // The interval's number stands for interval_minutes (partials/interval_input.html).
+      const input = form.querySelector('[name="' + field + '"], [data-field="' + field + '"]');
       if (slot && field !== "form") {
         slot.textContent = messages;
         slot.hidden = false;
@@ -44,6 +48,11 @@ export function showErrors(form, result) {
   if (firstInvalid) firstInvalid.focus();
 }
 
+// An error found before anything is sent, shown as the API's would be.
+export function showFieldError(form, field, message) {
+  showErrors(form, { status: 400, data: { [field]: [message] } });
+}
+
 export function setUpAddTask(onAdded) {
   const form = document.getElementById("add-task-form");
   if (!form) return;
@@ -55,8 +64,12 @@ export function setUpAddTask(onAdded) {
       name: form.elements.name.value,
       description: form.elements.description.value,
     };
-    const interval = form.elements.interval_minutes.value.trim();
-    if (interval) body.interval_minutes = interval;
+    const interval = readInterval(form);
+    if (Number.isNaN(interval)) {
+      showFieldError(form, "interval_minutes", INTERVAL_MESSAGE);
+      return;
+    }
+    if (interval !== null) body.interval_minutes = interval;
     const picker = document.getElementById("add-assignees");
     const assignees = picker ? pickedAssignees(picker) : [];
     if (assignees.length) body.assignees = assignees;

@@ -7,6 +7,7 @@ import { announce, showToast } from "./feedback.js";
 import { clearErrors, showErrors } from "./forms.js";
 import { fetchFragment, swapIn } from "./fragments.js";
 import "./newboard.js";
+import { localDate } from "./times.js";
 
 const root = document.getElementById("board-settings");
 const boardUrl = "/boards/" + root.dataset.boardId;
@@ -119,7 +120,7 @@ function setUpMembers() {
 
 // -- Bots: listed from the API; a new bot's token is shown once.
 function day(iso) {
-  return iso ? new Date(iso).toLocaleDateString() : null;
+  return iso ? localDate(iso) : null;
 }
 
 function botItem(bot) {
