@@ -4,8 +4,9 @@ import { fetchFragment, swapIn } from "./fragments.js";
 import { refreshRelativeTimes } from "./times.js";
 
 let inFlight = null;
-let again = false;
-let paused = false;
+let nextRefresh = null;
+// How many things hold the columns still: a drag, moves still on their way to the server.
+let pauses = 0;
 let missedWhilePaused = false;
 let focusAfterMove = null;
 let keptTaskId = null;
@@ -33,14 +34,15 @@ export function onRender(prepare, afterSwap) {
   hooks = { prepare, afterSwap };
 }
 
-// While a card is being dragged the columns stay as they are; one refresh follows the drop.
+// While a card is being dragged (or keyboard moves are still being sent) the columns stay as
+// they are; one refresh follows the last of them.
 export function pauseRefreshes() {
-  paused = true;
+  pauses += 1;
 }
 
 export function resumeRefreshes() {
-  paused = false;
-  if (missedWhilePaused) {
+  pauses = Math.max(0, pauses - 1);
+  if (pauses === 0 && missedWhilePaused) {
     missedWhilePaused = false;
     refreshColumns();
   }
@@ -91,7 +93,7 @@ async function fetchAndSwap() {
   const query = boardQuery();
   const fresh = await fetchFragment("/board/columns?" + query, "board-columns");
   if (!fresh) return;
-  if (paused) {
+  if (pauses > 0) {
     missedWhilePaused = true;
     return;
   }
@@ -110,23 +112,26 @@ async function fetchAndSwap() {
 }
 
 // One request at a time; calls meanwhile make one more after it, so the last change always shows.
-export async function refreshColumns() {
-  if (paused) {
+// The promise settles once a refresh that started after the call has been swapped in (a move
+// announces the card's new place from the page).
+export function refreshColumns() {
+  if (pauses > 0) {
     missedWhilePaused = true;
-    return;
+    return Promise.resolve();
   }
   if (inFlight) {
-    again = true;
-    return inFlight;
-  }
-  inFlight = fetchAndSwap();
-  try {
-    await inFlight;
-  } finally {
-    inFlight = null;
-    if (again) {
-      again = false;
-      refreshColumns();
+    if (!nextRefresh) {
+      nextRefresh = inFlight.then(() => {
+        nextRefresh = null;
+        return refreshColumns();
+      });
     }
+    return nextRefresh;
   }
+  inFlight = fetchAndSwap()
+    .catch(() => {})
+    .finally(() => {
+      inFlight = null;
+    });
+  return inFlight;
 }
