@@ -7,6 +7,8 @@ let inFlight = null;
 let nextRefresh = null;
 // How many things hold the columns still: a drag, moves still on their way to the server.
 let pauses = 0;
+// Counts pauses ever begun: a fragment fetched across one may predate a move made meanwhile.
+let pauseGeneration = 0;
 let missedWhilePaused = false;
 let focusAfterMove = null;
 let keptTaskId = null;
@@ -38,6 +40,7 @@ export function onRender(prepare, afterSwap) {
 // they are; one refresh follows the last of them.
 export function pauseRefreshes() {
   pauses += 1;
+  pauseGeneration += 1;
 }
 
 export function resumeRefreshes() {
@@ -91,12 +94,14 @@ function restoreFocus(place) {
 
 async function fetchAndSwap() {
   const query = boardQuery();
+  const generation = pauseGeneration;
   const fresh = await fetchFragment("/board/columns?" + query, "board-columns");
   if (!fresh) return;
   if (pauses > 0) {
     missedWhilePaused = true;
     return;
   }
+  if (generation !== pauseGeneration) return fetchAndSwap(); // may not show the latest move yet
   const current = columnsElement();
   const known = new Set(Array.from(current.querySelectorAll(".card"), (card) => card.id));
   fresh.querySelectorAll(".card").forEach((card) => {

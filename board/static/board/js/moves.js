@@ -11,6 +11,7 @@ let sortables = [];
 // Moves go to the server one after another, so quick key presses arrive in the order made; the
 // columns hold still until the last one is sent, so each press builds on the one before.
 let moveQueue = Promise.resolve();
+let queuedMoves = 0;
 
 // The body of a move request, the one place that says how a move is sent. `placed` is the card
 // where it was dropped, or null for the end of the column. It names a neighbour, not an index: the
@@ -51,12 +52,16 @@ async function moveTask(taskId, body) {
   if (card) card.classList.add("is-moving");
   const result = await api("PATCH", "/tasks/" + taskId, body);
   if (!result.ok) showToast("The card could not be moved. " + problem(result));
+  queuedMoves -= 1;
   resumeRefreshes(); // the queue's pause for this move
+  // The last move of a quick series refreshes and says where the card ended up.
+  if (queuedMoves > 0) return;
   await refreshColumns();
   if (result.ok) announce(movedMessage(result.data, body));
 }
 
 function queueMove(taskId, body) {
+  queuedMoves += 1;
   pauseRefreshes();
   moveQueue = moveQueue.then(() => moveTask(taskId, body)).catch(() => {});
 }
