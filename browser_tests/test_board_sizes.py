@@ -110,7 +110,7 @@ def test_a_drop_is_announced_with_its_place(make_page, member):
     expect(live_region(page)).to_have_text("Moved “First” to To Do, position 2 of 3.")
 
 
-def test_columns_of_a_2000_task_board_scroll_inside_the_viewport(make_page, member):
+def test_columns_of_a_2000_task_board_scroll_inside_the_viewport(make_page, member, screenshots):
     bulk_tasks(2000)
     page = make_page(member, viewport={"width": 1366, "height": 768})
     page.goto("/")
@@ -128,6 +128,13 @@ def test_columns_of_a_2000_task_board_scroll_inside_the_viewport(make_page, memb
     todo_list.evaluate("list => { list.scrollTop = 5000; }")
     assert header.bounding_box() == before
     expect(header.locator(".count")).to_have_text("667")
+    page.evaluate(
+        "window.scrollTo(0, document.body.scrollHeight)"
+    )  # the column fits above the footer
+    # Even then the column's name and count show below the page's sticky header.
+    site_header = page.locator("body > header").bounding_box()
+    assert header.bounding_box()["y"] >= site_header["y"] + site_header["height"]
+    page.screenshot(path=screenshots / "board-2000-tasks.png")
 
 
 def test_compact_cards_are_remembered(make_page, member, screenshots):
@@ -205,7 +212,7 @@ def test_touch_targets_on_a_phone_are_at_least_44_px(make_page, member):
         assert box["width"] >= 44 and box["height"] >= 44, target
 
 
-def test_the_unread_badge_leaves_the_bell_in_sight(make_page):
+def test_the_unread_badge_leaves_the_bell_in_sight(make_page, screenshots):
     from notifications.models import Notification
 
     bell_task = task_create(name="Deploy")
@@ -225,6 +232,9 @@ def test_the_unread_badge_leaves_the_bell_in_sight(make_page):
         0, min(icon["y"] + icon["height"], box["y"] + box["height"]) - max(icon["y"], box["y"])
     )
     assert overlap_x * overlap_y <= 0.15 * icon["width"] * icon["height"]
+    bell = page.locator("#bell").bounding_box()
+    around = {"x": bell["x"] - 12, "y": bell["y"] - 8, "width": bell["width"] + 40, "height": 56}
+    page.screenshot(path=screenshots / "bell-99.png", clip=around)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
