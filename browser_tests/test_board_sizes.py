@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from board.selectors import DONE_COLUMN_LIMIT
 from board.tests.board_factories import bulk_tasks
 from browser_tests.board_page import card, column
 from tasks.services import task_create
@@ -76,6 +77,19 @@ def test_alt_left_and_right_move_a_card_across_columns_and_keep_focus(make_page,
     assert page.url.endswith("/")
     assert server_order(api, "todo") == ["Deploy"]
     expect(title(page, "Deploy")).to_be_focused()
+
+
+def test_a_move_in_done_counts_the_earlier_cards_it_does_not_show(make_page, member, api):
+    bulk_tasks(DONE_COLUMN_LIMIT + 5, statuses=("done",))
+    task_create(name="Ship", status="in_progress")
+    page = make_page(member)
+    page.goto("/")
+    title(page, "Ship").focus()
+    page.keyboard.press("Alt+ArrowRight")
+    expect(live_region(page)).to_have_text("Moved “Ship” to Done, position 26 of 26.")
+    page.keyboard.press("Alt+ArrowUp")
+    expect(live_region(page)).to_have_text("Moved “Ship” to Done, position 25 of 26.")
+    assert server_order(api, "done")[-2:] == ["Ship", "Task 24"]
 
 
 def test_arrows_move_focus_between_cards_and_enter_opens_one(make_page, member):

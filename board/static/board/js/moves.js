@@ -34,7 +34,8 @@ function sectionOf(status) {
 }
 
 // "Moved “Deploy” to In Progress, position 2 of 5." read from the refreshed page. A move to the
-// end is at the end even when the column shows only its first cards.
+// end is at the end even when the column shows only its first cards; Done shows its latest ones,
+// after the earlier cards it does not show.
 function movedMessage(task, body) {
   const section = sectionOf(task.status);
   const card = document.getElementById("task-" + task.id);
@@ -42,7 +43,8 @@ function movedMessage(task, body) {
   if (!section || !card || !section.contains(card)) return moved + ".";
   const count = Number(section.querySelector(".count").textContent);
   const toEnd = body.before === undefined && body.after === undefined;
-  const position = toEnd ? count : Array.from(section.querySelectorAll(".card")).indexOf(card) + 1;
+  const earlier = Number(card.parentElement.dataset.earlier || 0);
+  const position = toEnd ? count : earlier + Array.from(section.querySelectorAll(".card")).indexOf(card) + 1;
   return moved + ", position " + position + " of " + count + ".";
 }
 
