@@ -4,8 +4,11 @@ import { fetchFragment, swapIn } from "./fragments.js";
 import { refreshRelativeTimes } from "./times.js";
 
 let inFlight = null;
-let again = false;
-let paused = false;
+let nextRefresh = null;
+// How many things hold the columns still: a drag, moves still on their way to the server.
+let pauses = 0;
+// Counts pauses ever begun: a fragment fetched across one may predate a move made meanwhile.
+let pauseGeneration = 0;
 let missedWhilePaused = false;
 let focusAfterMove = null;
 let keptTaskId = null;
@@ -33,14 +36,16 @@ export function onRender(prepare, afterSwap) {
   hooks = { prepare, afterSwap };
 }
 
-// While a card is being dragged the columns stay as they are; one refresh follows the drop.
+// While a card is being dragged (or keyboard moves are still being sent) the columns stay as
+// they are; one refresh follows the last of them.
 export function pauseRefreshes() {
-  paused = true;
+  pauses += 1;
+  pauseGeneration += 1;
 }
 
 export function resumeRefreshes() {
-  paused = false;
-  if (missedWhilePaused) {
+  pauses = Math.max(0, pauses - 1);
+  if (pauses === 0 && missedWhilePaused) {
     missedWhilePaused = false;
     refreshColumns();
   }
@@ -89,12 +94,14 @@ function restoreFocus(place) {
 
 async function fetchAndSwap() {
   const query = boardQuery();
+  const generation = pauseGeneration;
   const fresh = await fetchFragment("/board/columns?" + query, "board-columns");
   if (!fresh) return;
-  if (paused) {
+  if (pauses > 0) {
     missedWhilePaused = true;
     return;
   }
+  if (generation !== pauseGeneration) return fetchAndSwap(); // may not show the latest move yet
   const current = columnsElement();
   const known = new Set(Array.from(current.querySelectorAll(".card"), (card) => card.id));
   fresh.querySelectorAll(".card").forEach((card) => {
@@ -110,23 +117,26 @@ async function fetchAndSwap() {
 }
 
 // One request at a time; calls meanwhile make one more after it, so the last change always shows.
-export async function refreshColumns() {
-  if (paused) {
+// The promise settles once a refresh that started after the call has been swapped in (a move
+// announces the card's new place from the page).
+export function refreshColumns() {
+  if (pauses > 0) {
     missedWhilePaused = true;
-    return;
+    return Promise.resolve();
   }
   if (inFlight) {
-    again = true;
-    return inFlight;
-  }
-  inFlight = fetchAndSwap();
-  try {
-    await inFlight;
-  } finally {
-    inFlight = null;
-    if (again) {
-      again = false;
-      refreshColumns();
+    if (!nextRefresh) {
+      nextRefresh = inFlight.then(() => {
+        nextRefresh = null;
+        return refreshColumns();
+      });
     }
+    return nextRefresh;
   }
+  inFlight = fetchAndSwap()
+    .catch(() => {})
+    .finally(() => {
+      inFlight = null;
+    });
+  return inFlight;
 }

@@ -10,7 +10,8 @@ import { setUpBreakdownFilters } from "./breakdown_filters.js";
 import { setUpFilters } from "./filters.js";
 import { setUpAddTask } from "./forms.js";
 import { startLive } from "./live.js";
-import { addMoveButtons, setUpMoveButtons, setUpSorting } from "./moves.js";
+import { followFocus, setUpLayout, syncTabs } from "./layout.js";
+import { addMoveButtons, setUpKeyboard, setUpMoveButtons, setUpSorting } from "./moves.js";
 import "./newboard.js";
 import { refreshNotifications, setUnread, setUpNotifications } from "./notifications.js";
 import { setUpPicker } from "./picker.js";
@@ -21,12 +22,18 @@ import { refreshRelativeTimes } from "./times.js";
 const LIVE_REFRESH_WINDOW_MILLISECONDS = 300;
 
 if (columnsElement()) {
-  onRender(addMoveButtons, setUpSorting);
+  onRender(addMoveButtons, () => {
+    setUpSorting();
+    syncTabs();
+    followFocus();
+  });
   addMoveButtons(columnsElement());
   refreshRelativeTimes(document);
   window.setInterval(() => refreshRelativeTimes(document), 30000);
   setUpSorting();
   setUpMoveButtons();
+  setUpKeyboard();
+  setUpLayout();
   setUpSearch(refreshColumns);
   setUpFilters(refreshColumns);
   setUpBreakdownFilters(refreshColumns);
