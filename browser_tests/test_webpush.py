@@ -53,4 +53,3 @@ def test_the_page_reads_the_servers_key_when_turning_on(make_page, member, watch
     expect(page.locator("#webpush-state")).to_contain_text("Could not turn on notifications: ")
     expect(page.get_by_role("button", name="Notify this browser")).to_be_enabled()
     assert not Channel.objects.filter(user=member, kind="webpush").exists()
-

@@ -43,7 +43,8 @@ def _b64url_decode(text: str) -> bytes:
 # --- The server's key --------------------------------------------------------------------------
 
 
-def _new_private_key() -> str:
+def new_private_key() -> str:
+    """A new VAPID private key, in the form VAPID_PRIVATE_KEY and the stored key take."""
     key = ec.generate_private_key(ec.SECP256R1())
     return _b64url(key.private_numbers().private_value.to_bytes(32, "big"))
 
@@ -55,7 +56,7 @@ def _stored_private_key() -> str:
     try:
         with transaction.atomic():
             return VapidKey.objects.create(
-                name="default", private_key=_new_private_key()
+                name="default", private_key=new_private_key()
             ).private_key
     except IntegrityError:
         # Another process made it first: everyone signs with that one.
@@ -65,6 +66,25 @@ def _stored_private_key() -> str:
 def vapid() -> Vapid:
     """The server's VAPID key: VAPID_PRIVATE_KEY, or the stored one (made on first use)."""
     return Vapid.from_string(settings.VAPID_PRIVATE_KEY or _stored_private_key())
+
+
+def check_configured_key(**kwargs) -> list:
+    """System check (notifications.apps): a VAPID_PRIVATE_KEY that cannot be read is an error at
+    `manage.py check`, not a failed push later."""
+    from django.core.checks import Error
+
+    if not settings.VAPID_PRIVATE_KEY:
+        return []
+    try:
+        Vapid.from_string(settings.VAPID_PRIVATE_KEY)
+    except Exception as error:  # py_vapid raises whatever its decoder raises
+        return [
+            Error(
+                f"VAPID_PRIVATE_KEY is not a P-256 private key (base64url, raw or DER): {error}",
+                id="notifications.E001",
+            )
+        ]
+    return []
 
 
 def public_key() -> str:

@@ -259,7 +259,7 @@ def test_the_key_is_made_once_and_kept(person_client):
 
 def test_vapid_private_key_in_the_environment_overrides_the_stored_one(person_client, settings):
     stored = person_client.get("/channels/webpush-key").json()["public_key"]
-    settings.VAPID_PRIVATE_KEY = webpush._new_private_key()
+    settings.VAPID_PRIVATE_KEY = webpush.new_private_key()
     assert person_client.get("/channels/webpush-key").json()["public_key"] != stored
 
 
@@ -275,3 +275,11 @@ def test_the_service_worker_is_served_at_the_root_for_the_whole_site(client, db)
     assert response["Cache-Control"] == "no-cache"
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert b'addEventListener("notificationclick"' in response.content
+
+
+def test_an_unreadable_vapid_private_key_fails_the_system_check(settings):
+    settings.VAPID_PRIVATE_KEY = "not-a-key"
+    [error] = webpush.check_configured_key()
+    assert error.id == "notifications.E001"
+    settings.VAPID_PRIVATE_KEY = webpush.new_private_key()
+    assert webpush.check_configured_key() == []
