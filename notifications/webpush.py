@@ -116,7 +116,7 @@ def parse_subscription(target: str) -> dict:
     one (or its endpoint is on a private address, as for webhooks)."""
     try:
         data = json.loads(target)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise TargetRefused(
             "a web push target is the browser's PushSubscription as JSON "
             '({"endpoint": "https://...", "keys": {"p256dh": "...", "auth": "..."}})'
@@ -124,7 +124,10 @@ def parse_subscription(target: str) -> dict:
     if not isinstance(data, dict):
         raise TargetRefused("a web push target must be a JSON object")
     endpoint = data.get("endpoint")
-    parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
+    try:
+        parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
+    except ValueError:  # an unclosed IPv6 bracket
+        parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused('the subscription\'s "endpoint" must be an https:// URL')
     keys = data.get("keys")

@@ -192,6 +192,8 @@ JUNK = [
     ("[1, 2]", "a JSON object"),
     ('{"endpoint": "ftp://push.example.com/x", "keys": {}}', "https:// URL"),
     ('{"endpoint": "https://push.example.com/x"}', 'no "keys"'),
+    ('{"endpoint": "https://[::1/x", "keys": {}}', "https:// URL"),
+    ("[" * 1000 + "]" * 1000, "PushSubscription as JSON"),
     (
         '{"endpoint": "https://push.example.com/x", "keys": {"auth": "AAAAAAAAAAAAAAAAAAAAAA"}}',
         'no "keys.p256dh"',
