@@ -285,3 +285,14 @@ def test_an_unreadable_vapid_private_key_fails_the_system_check(settings):
     assert error.id == "notifications.E001"
     settings.VAPID_PRIVATE_KEY = webpush.new_private_key()
     assert webpush.check_configured_key() == []
+
+
+def test_the_settings_page_names_a_browser_channel_by_its_push_service(
+    person, person_client, delivery_settings
+):
+    with PushService(Browser()) as service:
+        browser_channel(person, service)
+    page = person_client.get("/settings/notifications").content.decode()
+    assert "a browser (push service 127.0.0.1)" in page
+    assert "p256dh" not in page  # the subscription's keys stay out of the page
+    assert 'id="webpush-toggle"' in page and 'data-key-url="/channels/webpush-key"' in page
