@@ -108,7 +108,8 @@ async function turnOff() {
 }
 
 if (section) {
-  if (!window.isSecureContext || !("serviceWorker" in navigator) || !("PushManager" in window)) {
+  const supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  if (!window.isSecureContext || !supported) {
     show(
       "This browser cannot get push notifications from this address: browsers allow them only " +
         "over HTTPS (or on localhost).",
