@@ -1,5 +1,6 @@
 """Real receivers that delivery tests send to: an HTTP server that verifies Standard Webhooks
-signatures and counts duplicates, and an SMTP server (aiosmtpd), both on loopback in this process."""
+signatures and counts duplicates, an SMTP server (aiosmtpd), and a web push service that verifies
+VAPID and decrypts with a test browser's keys, all on loopback in this process."""
 
 import base64
 import json
