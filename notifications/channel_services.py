@@ -21,11 +21,10 @@ def webhook_secret() -> str:
 
 def channel_create(*, user, kind: str, target: str, events: list[str] | None = None) -> Channel:
     """A new enabled channel; raises channels.TargetRefused for a target it cannot send to."""
-    channels.check_target(kind, target)
     channel = Channel(
         user=user,
         kind=kind,
-        target=target,
+        target=channels.clean_target(kind, target),
         events=list(dict.fromkeys(events)) if events else list(ALL_EVENTS),
     )
     if kind == ChannelKind.WEBHOOK:
@@ -46,8 +45,7 @@ def channel_update(
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
     fields = []
     if target is not None and target != channel.target:
-        channels.check_target(channel.kind, target)
-        channel.target = target
+        channel.target = channels.clean_target(channel.kind, target)
         fields.append("target")
     if events is not None:
         channel.events = list(dict.fromkeys(events))

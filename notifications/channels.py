@@ -36,6 +36,9 @@ class Message:
     subject: str
     text: str
     payload: dict
+    # The task on the board, and the signed "I'm on it" link (empty when nothing asks for an answer).
+    url: str = ""
+    ack_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class Outcome:
     error: str = ""
     # A 429's Retry-After, in seconds.
     retry_after: float | None = None
+    # The receiver says the target no longer exists (a web push subscription's 404/410): the
+    # channel is switched off at once rather than retried.
+    gone: bool = False
 
 
 class TargetRefused(ValueError):
@@ -114,9 +120,23 @@ def check_apprise_url(url: str) -> None:
     check_host(parts.hostname, port=port, must_resolve=False)
 
 
+def clean_target(kind: str, target: str) -> str:
+    """The target as stored; TargetRefused with a reason when it is not one this kind can send to."""
+    if kind == ChannelKind.WEBPUSH:
+        from notifications import webpush
+
+        return webpush.clean_subscription(target)
+    check_target(kind, target)
+    return target
+
+
 def check_target(kind: str, target: str) -> None:
     """Raise TargetRefused with a reason when `target` is not one this kind can send to."""
-    if kind == ChannelKind.WEBHOOK:
+    if kind == ChannelKind.WEBPUSH:
+        from notifications import webpush
+
+        webpush.parse_subscription(target)
+    elif kind == ChannelKind.WEBHOOK:
         check_webhook_url(target)
     elif kind == ChannelKind.APPRISE:
         check_apprise_url(target)
@@ -277,8 +297,15 @@ def send_apprise(channel: Channel, message: Message, now: datetime) -> Outcome:
     return Outcome(ok=True)
 
 
+def send_webpush(channel: Channel, message: Message, now: datetime) -> Outcome:
+    from notifications import webpush  # it builds on this module's Outcome and checks
+
+    return webpush.send_webpush(channel, message, now)
+
+
 SENDERS = {
     ChannelKind.EMAIL: send_email,
     ChannelKind.WEBHOOK: send_webhook,
     ChannelKind.APPRISE: send_apprise,
+    ChannelKind.WEBPUSH: send_webpush,
 }

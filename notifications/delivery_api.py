@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from boards.access import readable_boards
-from notifications import channel_services, channels, dispatch
+from notifications import channel_services, channels, dispatch, webpush
 from notifications.delivery_serializers import (
     ChannelCreatedSerializer,
     ChannelCreateSerializer,
@@ -22,6 +22,7 @@ from notifications.delivery_serializers import (
     ChannelTestResultSerializer,
     ChannelUpdateSerializer,
     DeliverySerializer,
+    WebPushKeySerializer,
 )
 from notifications.models import Channel, Delivery, DeliveryAttempt, Notification
 from tracker.api.views import AUTH_NOTE, ObjectByIdMixin
@@ -102,6 +103,17 @@ class ChannelViewSet(
         return Response(
             {"ok": outcome.ok, "status_code": outcome.status_code, "error": outcome.error}
         )
+
+    @extend_schema(
+        summary="The server's web push key",
+        description="The VAPID public key (base64url) a browser subscribes with "
+        "(`pushManager.subscribe({applicationServerKey})`); the subscription's JSON is then the "
+        'target of a `"kind": "webpush"` channel.',
+        responses=WebPushKeySerializer,
+    )
+    @action(detail=False, methods=["get"], url_path="webpush-key")
+    def webpush_key(self, request: Request) -> Response:
+        return Response({"public_key": webpush.public_key()})
 
 
 def _with_attempts(deliveries):

@@ -62,7 +62,8 @@ class ChannelCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ChannelKind.values)
     target = serializers.CharField(
         max_length=2000,
-        help_text="An email address, a webhook URL (http/https) or an Apprise URL.",
+        help_text="An email address, a webhook URL (http/https), an Apprise URL, or a browser's "
+        "PushSubscription as JSON (web push).",
     )
     events = EventsField(required=False, allow_empty=False, help_text="Default: every type.")
 
@@ -71,6 +72,10 @@ class ChannelUpdateSerializer(serializers.Serializer):
     target = serializers.CharField(max_length=2000, required=False)
     events = EventsField(required=False, allow_empty=True)
     enabled = serializers.BooleanField(required=False)
+
+
+class WebPushKeySerializer(serializers.Serializer):
+    public_key = serializers.CharField(help_text="The VAPID public key, base64url (65 bytes).")
 
 
 class ChannelTestResultSerializer(serializers.Serializer):

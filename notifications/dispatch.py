@@ -34,6 +34,7 @@ from accounts.models import NotificationPreferences
 from accounts.services import quiet_hours_end
 from boards.models import Board
 from notifications import channels
+from notifications.acknowledgements import ACKNOWLEDGEABLE_TYPES, ack_link
 from notifications.models import (
     BoardWebhook,
     Channel,
@@ -154,13 +155,37 @@ def message_for(delivery: Delivery) -> channels.Message:
         ),
         "board": {"id": board.pk, "name": board.name},
     }
+    url, ack_url = links_for(delivery)
+    payload["url"] = url
+    text = f"{notification.message}\n\nBoard: {board.name}\nOpen it: {url}\n"
+    if ack_url:
+        # Anyone with the mail can answer without logging in: the link is signed for its recipient.
+        payload["ack_url"] = ack_url
+        text += f"\nI'm on it (pauses the reminders for one interval): {ack_url}\n"
     return channels.Message(
         id=str(delivery.pk),
         event=notification.notification_type,
         subject=f"[{board.name}] {notification.message}"[:200],
-        text=f"{notification.message}\n\nBoard: {board.name}\n",
+        text=text,
         payload=payload,
+        url=url,
+        ack_url=ack_url,
     )
+
+
+def links_for(delivery: Delivery) -> tuple[str, str]:
+    """The task on its board (SITE_URL), and the signed "I'm on it" link for the channel's owner when
+    the notification asks for an answer (else "")."""
+    notification = delivery.notification
+    url = f"{settings.SITE_URL}/?board={notification.board_id}"
+    if notification.task_id is not None:
+        url += f"#task-{notification.task_id}"
+    ack_url = ""
+    if notification.notification_type in ACKNOWLEDGEABLE_TYPES:
+        ack_url = ack_link(
+            notification=notification, user=delivery.channel.user, base_url=settings.SITE_URL
+        )
+    return url, ack_url
 
 
 def channel_test_message(channel: Channel) -> channels.Message:
@@ -175,6 +200,7 @@ def channel_test_message(channel: Channel) -> channels.Message:
             "channel": channel.pk,
             "message": "This is a test message from Status Tracker: this channel works.",
         },
+        url=f"{settings.SITE_URL}/",
     )
 
 
@@ -321,6 +347,14 @@ def _count_failure(delivery: Delivery, outcome: channels.Outcome) -> bool:
         consecutive_failures=F("consecutive_failures") + 1
     )
     channel = Channel.objects.select_for_update().get(pk=delivery.channel_id)
+    if channel.enabled and outcome.gone:
+        # The browser unsubscribed (or its push service forgot it): no retry can reach it.
+        channel_disable(
+            channel=channel,
+            reason=f"the receiver says it no longer exists ({outcome.error or 'gone'})",
+            board_id=delivery.notification.board_id,
+        )
+        return True
     limit = settings.CHANNEL_DISABLE_AFTER_FAILURES
     if channel.enabled and limit and channel.consecutive_failures >= limit:
         channel_disable(
@@ -364,7 +398,7 @@ def channel_disable(*, channel: Channel, reason: str, board_id: int) -> None:
     )
     notification_create(
         board=Board(pk=board_id),
-        message=f"Your {channel.get_kind_display().lower()} channel to {channel.target} was "
+        message=f"Your {channel.get_kind_display().lower()} channel to {channel.target_label} was "
         f"switched off: {reason}. Check it and switch it on again in Notifications settings.",
         notification_type=NotificationType.SYSTEM,
         recipients=[channel.user_id],

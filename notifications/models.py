@@ -164,6 +164,38 @@ class Channel(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} channel of user {self.user_id}"
 
+    @property
+    def target_label(self) -> str:
+        """The target as people read it: a web push subscription's JSON is its push service."""
+        if self.kind != ChannelKind.WEBPUSH:
+            return self.target
+        import json
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(json.loads(self.target)["endpoint"]).hostname
+        except (ValueError, KeyError, TypeError):
+            host = None
+        return f"a browser (push service {host})" if host else "a browser"
+
+
+class VapidKey(models.Model):
+    """The server's VAPID key pair for web push (notifications.webpush), made on first use.
+
+    In the database so that every web and worker process, on every machine, signs with the same
+    key: browsers tie each subscription to the public key it was made with. VAPID_PRIVATE_KEY in
+    the environment overrides it.
+    """
+
+    # One row, found by name; unique, so two processes making it at once end up with one.
+    name = models.CharField(max_length=20, unique=True, default="default")
+    # The P-256 private key: 32 bytes, base64url without padding (py_vapid's "raw" form).
+    private_key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"VAPID key {self.name}"
+
 
 class BoardWebhookEvent(models.TextChoices):
     """What a board webhook may receive: every change to the board's tasks, and its notifications."""

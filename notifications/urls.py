@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from notifications import views
@@ -15,6 +15,7 @@ router.register("channels", ChannelViewSet, basename="channel")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 
 urlpatterns = [
+    path("sw.js", views.service_worker, name="service-worker"),
     # Before the router's: the signed link's page, and the API's POST (notifications.views).
     re_path(r"^notifications/(?P<pk>[0-9]{1,18})/ack/?$", views.ack, name="notification-ack-link"),
     re_path(

@@ -7,7 +7,9 @@ the API's (`NotificationViewSet.ack`): one path, the two ways in.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
 from notifications.acknowledgements import BadAckLink, ack_link_user, notification_acknowledge
 from notifications.api import NotificationViewSet
@@ -45,3 +47,16 @@ def ack(request: HttpRequest, pk: str) -> HttpResponse:
     if token and request.method in ("GET", "HEAD", "POST"):
         return _signed(request, int(pk), token)
     return _api_ack(request, pk=pk)
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The web push service worker (templates/notifications/sw.js), at the root so that its scope
+    is the whole site: it shows pushed notifications and answers their "I'm on it" action."""
+    response = HttpResponse(
+        render_to_string("notifications/sw.js"), content_type="text/javascript; charset=utf-8"
+    )
+    # Browsers check a worker for updates on navigation; never a stale copy from a cache.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response

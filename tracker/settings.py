@@ -280,6 +280,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="status-tracker@local
 # Webhook and Apprise targets on loopback, link-local or private addresses are refused (no request
 # forgery through a webhook URL) unless this is true.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+# Where people reach the site: links in mail and push notifications (the task, "I'm on it").
+SITE_URL = env.str(
+    "SITE_URL", default=f"https://{HOST_NAME}" if HOST_NAME else "http://127.0.0.1:8000"
+).rstrip("/")
+# Web push: the VAPID key pair is made on first use and kept in the database (notifications.VapidKey);
+# VAPID_PRIVATE_KEY (base64url, raw or DER) replaces it. The subject tells push services who to contact.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default=f"mailto:{DEFAULT_FROM_EMAIL}")
 # One attempt's time limit; a worker's claim on a delivery (a killed worker's is retried after it).
 DELIVERY_TIMEOUT_SECONDS = env.float("DELIVERY_TIMEOUT_SECONDS", default=10.0)
 DELIVERY_LEASE_SECONDS = env.float("DELIVERY_LEASE_SECONDS", default=60.0)

@@ -1,7 +1,10 @@
 """Real receivers that delivery tests send to: an HTTP server that verifies Standard Webhooks
-signatures and counts duplicates, and an SMTP server (aiosmtpd), both on loopback in this process."""
+signatures and counts duplicates, an SMTP server (aiosmtpd), and a web push service that verifies
+VAPID and decrypts with a test browser's keys, all on loopback in this process."""
 
+import base64
 import json
+import os
 import socket
 import threading
 import time
@@ -112,3 +115,140 @@ def smtp_server():
         yield port, mailbox.messages
     finally:
         controller.stop()
+
+
+class Browser:
+    """What a browser holds for one push subscription: a P-256 key pair and a 16-byte auth secret,
+    made as a browser makes them; `subscription(endpoint)` is its PushSubscription JSON."""
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.private_key = ec.generate_private_key(ec.SECP256R1())
+        self.auth_secret = os.urandom(16)
+
+    def subscription(self, endpoint: str) -> str:
+        from cryptography.hazmat.primitives import serialization
+
+        point = self.private_key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return json.dumps(
+            {
+                "endpoint": endpoint,
+                "expirationTime": None,
+                "keys": {"p256dh": _b64url(point), "auth": _b64url(self.auth_secret)},
+            }
+        )
+
+    def decrypt(self, body: bytes) -> dict:
+        import http_ece
+
+        return json.loads(
+            http_ece.decrypt(
+                body,
+                private_key=self.private_key,
+                auth_secret=self.auth_secret,
+                version="aes128gcm",
+            )
+        )
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def verify_vapid(authorization: str, audience: str) -> dict:
+    """The claims of a VAPID Authorization header (`vapid t=<JWT>,k=<public key>`, RFC 8292), after
+    checking the JWT's ES256 signature with the key it names and its audience; ValueError if not."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    scheme, _, params = authorization.partition(" ")
+    if scheme.lower() != "vapid":
+        raise ValueError(f"not a VAPID header: {authorization!r}")
+    fields = dict(part.split("=", 1) for part in params.split(","))
+    public_key = ec.EllipticCurvePublicKey.from_encoded_point(
+        ec.SECP256R1(), _b64url_decode(fields["k"])
+    )
+    header, claims, signature = fields["t"].split(".")
+    raw = _b64url_decode(signature)
+    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    try:
+        public_key.verify(der, f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        raise ValueError("the VAPID signature does not verify") from None
+    if json.loads(_b64url_decode(header)).get("alg") != "ES256":
+        raise ValueError("the JWT is not ES256")
+    claims = json.loads(_b64url_decode(claims))
+    if claims.get("aud") != audience:
+        raise ValueError(f"the JWT's audience is {claims.get('aud')!r}, not {audience!r}")
+    return {**claims, "public_key": fields["k"]}
+
+
+class PushService:
+    """A push service on loopback, as Google's or Mozilla's receive a web push: answers each POST
+    with the next of `answers` (default 201), and records each message with its VAPID claims
+    (verified) and its decrypted JSON (with `browser`'s key)."""
+
+    def __init__(self, browser: Browser, *, answers=(), default: int = 201) -> None:
+        self.browser = browser
+        self.answers = list(answers)
+        self.default = default
+        self.messages: list[dict] = []
+        self.refused: list[str] = []
+        self.lock = threading.Lock()
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                try:
+                    claims = verify_vapid(self.headers.get("Authorization", ""), service.origin)
+                    payload = service.browser.decrypt(body)
+                except Exception as error:  # recorded: the test asserts none
+                    with service.lock:
+                        service.refused.append(f"{type(error).__name__}: {error}")
+                    answer = 400
+                else:
+                    with service.lock:
+                        service.messages.append(
+                            {
+                                "claims": claims,
+                                "payload": payload,
+                                "path": self.path,
+                                "headers": {k.lower(): v for k, v in self.headers.items()},
+                            }
+                        )
+                        answer = service.answers.pop(0) if service.answers else service.default
+                self.send_response(answer)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.endpoint = f"{self.origin}/push/subscription-{os.urandom(4).hex()}"
+
+    def subscription(self) -> str:
+        return self.browser.subscription(self.endpoint)
+
+    def payloads(self) -> list[dict]:
+        return [message["payload"] for message in self.messages]
+
+    def __enter__(self) -> "PushService":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -60,9 +60,11 @@ def test_an_apprise_channel_needs_an_apprise_url(person_client, delivery_setting
     assert ok.status_code == 201
 
 
-def test_web_push_is_refused_until_it_is_available(person_client):
+def test_a_web_push_channel_needs_a_browser_subscription(person_client):
+    # More in test_webpush.py.
     response = person_client.post("/channels/", {"kind": "webpush", "target": "{}"})
     assert response.status_code == 400
+    assert "endpoint" in response.json()["target"][0]
 
 
 def test_anonymous_callers_cannot_list_channels(anon_client):
