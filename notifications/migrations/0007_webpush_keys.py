@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0005_channels_and_deliveries'),
+        ('notifications', '0006_board_webhooks'),
     ]
 
     operations = [
