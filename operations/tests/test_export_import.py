@@ -16,7 +16,9 @@ from accounts.models import NotificationPreferences
 from accounts.services import bot_create, token_create
 from boards.access import default_board
 from boards.models import Board, Membership, Role, Visibility
+from notifications import webpush
 from notifications.acknowledgements import notification_acknowledge
+from notifications.board_webhooks import board_webhook_create
 from notifications.models import (
     ChannelKind,
     Delivery,
@@ -116,9 +118,12 @@ def people_on_boards() -> dict:
 
 
 def delivery_on_record(people: dict) -> None:
-    """Bob's email channel gets a reminder (the outbox writes its delivery), one attempt is on
-    record, Bob is on it, and Ann keeps quiet hours."""
+    """Bob's email channel and the board's webhook get a reminder (the outbox writes their
+    deliveries), one attempt is on record, Bob is on it, Ann keeps quiet hours, and the server
+    has its web push key."""
     ann, bob, task = people["ann"], people["bob"], people["task"]
+    board_webhook_create(board=task.board, url="http://127.0.0.1:9/ops-hook", actor=ann)
+    webpush.public_key()  # made on first use, kept: exported so subscriptions outlive a move
     bob.notification_channels.create(
         kind=ChannelKind.EMAIL, target="bob@example.com", events=[NotificationType.REMINDER]
     )
@@ -126,7 +131,7 @@ def delivery_on_record(people: dict) -> None:
         task=task, message="Still going?", notification_type=NotificationType.REMINDER
     )
     DeliveryAttempt.objects.create(
-        delivery=Delivery.objects.get(notification=reminder),
+        delivery=Delivery.objects.get(notification=reminder, channel__isnull=False),
         started_at=timezone.now(),
         duration_ms=12.5,
         status_code=250,
@@ -138,7 +143,8 @@ def delivery_on_record(people: dict) -> None:
     )
 
 
-def test_export_import_round_trip_gives_back_the_same_rows(tmp_path):
+def test_export_import_round_trip_gives_back_the_same_rows(tmp_path, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the board's webhook points at loopback
     call_command("seed_demo", "--tasks", "300", "--seed", "7", stdout=StringIO())
     people = people_on_boards()
     Notification.objects.filter(pk__in=Notification.objects.values("pk")[:5]).delete()
