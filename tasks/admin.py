@@ -12,7 +12,7 @@ def _move_action(status: TaskStatus):
     def move(modeladmin, request, queryset):
         # Through the service, one task at a time, so every status side effect happens.
         with transaction.atomic():
-            for task in queryset:
+            for task in queryset.filter(archived_at__isnull=True):  # archived: restore first
                 services.task_update(task=task, status=status, actor=request.user)
         modeladmin.message_user(
             request, f"{queryset.count()} task(s) moved to {status.label}.", messages.SUCCESS
@@ -20,6 +20,32 @@ def _move_action(status: TaskStatus):
 
     move.__name__ = f"move_to_{status.value}"
     return move
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "archive"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return (("no", "In use"), ("yes", "Archived"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+@admin.action(description="Restore selected archived tasks")
+def restore(modeladmin, request, queryset):
+    # Through the service, as the board's Restore: its place, history row and live event.
+    restored = 0
+    with transaction.atomic():
+        for task in queryset.filter(archived_at__isnull=False):
+            services.task_restore(task=task, actor=request.user)
+            restored += 1
+    modeladmin.message_user(request, f"{restored} task(s) restored.", messages.SUCCESS)
 
 
 @admin.register(Task)
@@ -33,9 +59,10 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
         "next_reminder_at",
         "last_ping",
         "updated_at",
+        "archived_at",
     )
     list_display_links = ("id", "name")
-    list_filter = ("board", "status")
+    list_filter = (ArchivedFilter, "board", "status")
     list_select_related = ("board",)
     search_fields = ("name", "description")
     date_hierarchy = "created_at"
@@ -58,7 +85,17 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
         "lease_until",
     )
     filter_horizontal = ("assignees",)
-    actions = [_move_action(status) for status in TaskStatus]
+    actions = [*(_move_action(status) for status in TaskStatus), restore]
+
+    def get_queryset(self, request):
+        # Archived tasks too (Task.objects hides them), to find and restore them.
+        return Task.all_objects.select_related("board")
+
+    def has_change_permission(self, request, obj=None):
+        # An archived task is read-only until restored (the services write tasks in use only).
+        if obj is not None and obj.archived_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # A task stays on the board it was created on (as in the API).
