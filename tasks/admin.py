@@ -113,7 +113,7 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
         if "grace_minutes" in form.base_fields:
             # Forms of before heartbeats send none: the default (add) or unchanged (edit).
             form.base_fields["grace_minutes"].required = False
-        if obj is not None:
+        if obj is not None and "assignees" in form.base_fields:  # not on a read-only page
             # Assignees are members of the task's board (tasks.services checks it on add).
             form.base_fields["assignees"].queryset = form.base_fields["assignees"].queryset.filter(
                 board_memberships__board_id=obj.board_id

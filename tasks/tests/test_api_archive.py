@@ -115,3 +115,10 @@ def test_the_archive_of_a_private_board_is_hidden_from_outsiders(make_task):
     outsider = client_for("olga", default_board(), Role.EDITOR)
     assert ids(outsider.get("/tasks/?archived=true")) == []
     assert outsider.post(f"/tasks/{task.pk}/restore").status_code == 404
+
+
+def test_an_archived_task_takes_no_pings_or_comments(token_client, make_task):
+    task = make_task()
+    token_client.delete(f"/tasks/{task.pk}")
+    assert token_client.post(f"/tasks/{task.pk}/ping").status_code == 404
+    assert token_client.get(f"/tasks/{task.pk}/comments").status_code == 404

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from boards.tests.test_services import _events_published
 from notifications.models import Notification
 from tasks.models import Task, TaskChange, TaskStatus
 from tasks.services import (
@@ -146,3 +147,55 @@ def test_purge_archived_command_with_zero_days_keeps_everything():
     call_command("purge_archived", "--days", "0", stdout=out)
     assert Task.all_objects.count() == 1
     assert "kept forever" in out.getvalue()
+
+
+def test_archive_and_restore_tell_open_boards(redis_connection, django_capture_on_commit_callbacks):
+    task = task_create(name="Deploy", now=T0)
+
+    def archive_then_restore() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            task_archive(task=task, now=T0)
+        with django_capture_on_commit_callbacks(execute=True):
+            task_restore(task=task, now=T0)
+
+    published = _events_published(redis_connection, archive_then_restore)
+    board = task.board_id
+    assert {"type": "task.deleted", "data": {"id": task.pk, "board": board, "archived": True}} in (
+        published
+    )
+    assert {"type": "task.created", "data": {"id": task.pk, "board": board, "restored": True}} in (
+        published
+    )
+
+
+# --- the admin --------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_archived_tasks_under_its_filter(client, staff_user):
+    task_archive(task=task_create(name="Gone", now=T0), now=T0)
+    task_create(name="Kept", now=T0)
+    client.force_login(staff_user)
+    archived = client.get("/admin/tasks/task/?archived=yes").content.decode()
+    assert "Gone" in archived and "Kept" not in archived
+    assert "Gone" not in client.get("/admin/tasks/task/?archived=no").content.decode()
+
+
+def test_the_admin_restores_through_the_service(client, staff_user):
+    task = task_create(name="Gone", now=T0)
+    task_archive(task=task, now=T0)
+    client.force_login(staff_user)
+    response = client.post(
+        "/admin/tasks/task/", {"action": "restore", "_selected_action": [task.pk]}
+    )
+    assert response.status_code == 302
+    assert Task.objects.filter(pk=task.pk).exists()
+    assert TaskChange.objects.latest("pk").actor_name == staff_user.get_username()
+
+
+def test_an_archived_task_is_read_only_in_the_admin(client, staff_user):
+    task = task_create(name="Gone", now=T0)
+    task_archive(task=task, now=T0)
+    client.force_login(staff_user)
+    page = client.get(f"/admin/tasks/task/{task.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
