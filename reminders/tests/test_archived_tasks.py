@@ -52,3 +52,11 @@ def test_a_restored_task_is_reminded_again():
     task_archive(task=task, now=T0)
     task_restore(task=task, now=T0)
     assert send_due_reminders(now=LATER) == 1
+
+
+def test_the_loop_pass_purges_archived_tasks_past_the_retention(settings):
+    settings.ARCHIVE_RETENTION_DAYS = 30
+    task_archive(task=in_progress(), now=T0)
+    assert watch_pass(now=T0 + timedelta(days=29))["archived_purged"] == 0
+    assert watch_pass(now=T0 + timedelta(days=30))["archived_purged"] == 1
+    assert not Task.all_objects.exists()

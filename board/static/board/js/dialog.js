@@ -22,6 +22,8 @@ let opener = null;
 // Set while the dialog closes on purpose (saved, discarded, deleted, nothing changed): any other
 // close with unsaved edits (a second Esc the browser will not let us stop) reopens it to ask.
 let closingOnPurpose = false;
+// What to do once the dialog closed after a delete (deleteShown).
+let afterDelete = null;
 
 export function isDialogOpen() {
   return dialog.open;
@@ -163,9 +165,9 @@ async function deleteShown() {
     return;
   }
   opener = null;
+  // After the close event (a task later), so that its focus handling does not undo the toast's.
+  afterDelete = () => showUndoToast("Deleted “" + task.name + "”.", "Undo", () => restoreTask(task));
   closeDialog();
-  // The toast says it once (role="status"); its Undo button takes the focus the card had.
-  showUndoToast("Deleted “" + task.name + "”.", "Undo", () => restoreTask(task));
   refreshColumns();
   refreshArchive();
 }
@@ -226,6 +228,13 @@ function onClose() {
   showConfirm(null);
   if (window.location.hash.startsWith("#task-")) {
     history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  const deleted = afterDelete;
+  afterDelete = null;
+  if (deleted) {
+    shown = null;
+    deleted(); // the Undo toast takes the focus: the card it would go back to is gone
+    return;
   }
   // Back to what opened it, or to the card (the opener may have been swapped out meanwhile).
   const card = shown && document.getElementById("task-" + shown.id);
