@@ -18,7 +18,7 @@ def open_task(page, name: str):
     return dialog
 
 
-def test_esc_with_unsaved_edits_asks_and_keep_editing_keeps_them(make_page, member):
+def test_esc_with_unsaved_edits_asks_and_keep_editing_keeps_them(make_page, member, screenshots):
     task_create(name="Draft", description="old")
     page = make_page(member)
     page.goto("/")
@@ -28,6 +28,7 @@ def test_esc_with_unsaved_edits_asks_and_keep_editing_keeps_them(make_page, memb
     expect(dialog.get_by_text("You have unsaved changes")).to_be_visible()
     expect(dialog.get_by_role("button", name="Keep editing")).to_be_focused()
     expect(dialog.get_by_role("button", name="Cancel")).to_be_hidden()
+    page.screenshot(path=screenshots / "board-unsaved-changes.png")
     dialog.get_by_role("button", name="Keep editing").click()
     expect(dialog).to_be_visible()
     expect(dialog.get_by_label("Description")).to_have_value("half-written")
@@ -93,7 +94,7 @@ def test_delete_shows_one_question_without_a_second_cancel(make_page, member):
     assert Task.objects.count() == 1
 
 
-def test_delete_then_undo_brings_the_card_back(make_page, member):
+def test_delete_then_undo_brings_the_card_back(make_page, member, screenshots):
     task_create(name="First")
     task_create(name="Obsolete")
     task_create(name="Last")
@@ -107,13 +108,14 @@ def test_delete_then_undo_brings_the_card_back(make_page, member):
     expect(undo).to_be_focused()  # reachable at once by keyboard
     expect(page.locator("#live-region")).to_contain_text("Deleted “Obsolete”")
     assert Task.all_objects.get(name="Obsolete").archived_at is not None
+    page.screenshot(path=screenshots / "board-undo-toast.png")
     page.keyboard.press("Enter")
     expect(column(page, "todo").locator(".card-title")).to_have_text(["First", "Obsolete", "Last"])
     expect(page.locator("#live-region")).to_contain_text("Restored “Obsolete”")
     assert Task.objects.filter(name="Obsolete").exists()
 
 
-def test_restore_from_the_archived_view(make_page, member):
+def test_restore_from_the_archived_view(make_page, member, screenshots):
     task_archive(task=task_create(name="Gone yesterday"))
     task_create(name="Still here")
     page = make_page(member)
@@ -123,6 +125,7 @@ def test_restore_from_the_archived_view(make_page, member):
     archive = page.get_by_role("region", name="Archived tasks")
     expect(archive.get_by_text("Gone yesterday")).to_be_visible()
     expect(archive).to_contain_text("30 days")
+    page.screenshot(path=screenshots / "board-archive.png")
     archive.get_by_role("button", name="Restore “Gone yesterday”").click()
     expect(card(page, "Gone yesterday")).to_have_count(1)
     expect(archive.get_by_text("No archived tasks.")).to_be_visible()
