@@ -208,6 +208,7 @@ def board(request: HttpRequest) -> HttpResponse:
     context["boards"] = boards
     context["members"] = board_members(chosen)
     context["public_read"] = settings.PUBLIC_READ
+    context["archive_retention_days"] = settings.ARCHIVE_RETENTION_DAYS
     unread = unread_notifications(request.user)
     context["unread_count"], context["newest_unread_id"] = unread
     context["board_version"] = version_of(context["contents"].tasks_summary, unread)

@@ -1,4 +1,5 @@
-"""The loop's second duty beside reminders: stalled heartbeats, expired claims, old idempotency keys.
+"""The loop's second duty beside reminders: stalled heartbeats, expired claims, old idempotency keys,
+archived tasks past their retention.
 
 Each pass of `run_reminders` and each RQ job run calls `watch_pass` after the reminder sweep. The
 rules live with their domain (tasks.heartbeats.mark_stalled, tasks.claims.expire_leases); this
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from idempotency.services import requests_forget_expired
 from tasks import claims, heartbeats
+from tasks.services import archived_tasks_purge
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ def watch_pass(*, now: datetime | None = None) -> dict[str, int]:
         "stalled": heartbeats.mark_stalled(now=now),
         "leases_expired": claims.expire_leases(now=now),
         "idempotency_keys_forgotten": requests_forget_expired(now=now),
+        "archived_purged": archived_tasks_purge(now=now),
     }
     if done["stalled"] or done["leases_expired"]:
         logger.info("%(stalled)d task(s) stalled, %(leases_expired)d lease(s) expired", done)

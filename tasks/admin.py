@@ -31,7 +31,7 @@ def _move_action(status: TaskStatus):
     def move(modeladmin, request, queryset):
         # Through the service, one task at a time, so every status side effect happens.
         with transaction.atomic():
-            for task in queryset:
+            for task in queryset.filter(archived_at__isnull=True):  # archived: restore first
                 services.task_update(task=task, status=status, actor=request.user)
         modeladmin.message_user(
             request, f"{queryset.count()} task(s) moved to {status.label}.", messages.SUCCESS
@@ -41,14 +41,40 @@ def _move_action(status: TaskStatus):
     return move
 
 
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "archive"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return (("no", "In use"), ("yes", "Archived"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+@admin.action(description="Restore selected archived tasks")
+def restore(modeladmin, request, queryset):
+    # Through the service, as the board's Restore: its place, history row and live event.
+    restored = 0
+    with transaction.atomic():
+        for task in queryset.filter(archived_at__isnull=False):
+            services.task_restore(task=task, actor=request.user)
+            restored += 1
+    modeladmin.message_user(request, f"{restored} task(s) restored.", messages.SUCCESS)
+
+
 @admin.register(Task)
 class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
     # Fits a 1366 px laptop beside the admin's navigation and filters (browser_tests/test_admin_tasks.py):
     # the name is the link (no id column), intervals and times in words (tasks/static/tasks/admin.css
-    # keeps the name from wrapping over more than two lines).
+    # keeps the name from wrapping over more than two lines). Archived tasks: the archive filter.
     list_display = ("title", "board", "status", "every", "next_reminder", "pinged")
     list_display_links = ("title",)
-    list_filter = ("board", "status")
+    list_filter = (ArchivedFilter, "board", "status")
     list_select_related = ("board",)
     search_fields = ("name", "description")
     date_hierarchy = "created_at"
@@ -71,7 +97,17 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
         "lease_until",
     )
     filter_horizontal = ("assignees",)
-    actions = [_move_action(status) for status in TaskStatus]
+    actions = [*(_move_action(status) for status in TaskStatus), restore]
+
+    def get_queryset(self, request):
+        # Archived tasks too (Task.objects hides them), to find and restore them.
+        return Task.all_objects.select_related("board")
+
+    def has_change_permission(self, request, obj=None):
+        # An archived task is read-only until restored (the services write tasks in use only).
+        if obj is not None and obj.archived_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     class Media:
         css = {"all": ["tasks/admin.css"]}
@@ -109,7 +145,7 @@ class TaskAdmin(RefusalsAsMessages, admin.ModelAdmin):
         if "grace_minutes" in form.base_fields:
             # Forms of before heartbeats send none: the default (add) or unchanged (edit).
             form.base_fields["grace_minutes"].required = False
-        if obj is not None:
+        if obj is not None and "assignees" in form.base_fields:  # not on a read-only page
             # Assignees are members of the task's board (tasks.services checks it on add).
             form.base_fields["assignees"].queryset = form.base_fields["assignees"].queryset.filter(
                 board_memberships__board_id=obj.board_id

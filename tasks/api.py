@@ -39,7 +39,7 @@ from tasks.selectors import (
     tasks_with_people,
 )
 from tasks.serializers import TaskListQuerySerializer, TaskSerializer
-from tasks.services import task_delete
+from tasks.services import task_archive, task_restore
 from tracker.api.pagination import HeaderLimitOffsetPagination
 from tracker.api.permissions import PublicReadAuthenticatedWrite
 from tracker.api.views import AUTH_NOTE, ObjectByIdMixin, PublicReadMixin
@@ -155,7 +155,13 @@ _SNOOZED = inline_serializer(
     ),
     destroy=extend_schema(
         summary="Delete a task",
-        description=f"Its notifications stay, with the task's name. {AUTH_NOTE}",
+        description=(
+            "The task goes to the archive: gone from the board, the lists and reminders (a GET "
+            "of it is a 404, as after a delete), listed by `GET /tasks/?archived=true` and "
+            "restorable with `POST /tasks/{id}/restore` until ARCHIVE_RETENTION_DAYS (default 30) "
+            "have passed; then it is deleted for good. Its notifications stay, with the task's "
+            f"name. {AUTH_NOTE}"
+        ),
         # 200 with a body, as the original answered; spectacular assumes 204 for DELETE otherwise.
         responses={200: _DELETED},
     ),
@@ -169,11 +175,17 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     permission_classes = [PublicReadAuthenticatedWrite, EditorWritesOnBoard]
 
     def get_queryset(self) -> QuerySet[Task]:
-        tasks = tasks_with_breakdown(tasks_with_people(tasks_readable_by(self.request.user)))
+        if self.action == "restore":
+            return tasks_readable_by(self.request.user, archived=True).select_related("board")
         if self.action != "list":
-            return tasks.select_related("board")
+            readable = tasks_readable_by(self.request.user)
+            return tasks_with_breakdown(tasks_with_people(readable)).select_related("board")
         query = TaskListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
+        readable = tasks_readable_by(
+            self.request.user, archived=query.validated_data.get("archived", False)
+        )
+        tasks = tasks_with_breakdown(tasks_with_people(readable))
         if query.validated_data.get("board"):
             # A board the caller may not read is a 404, as the board itself is.
             board = readable_board_or_404(self.request.user, query.validated_data["board"])
@@ -189,6 +201,8 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         tasks = tasks_matching(tasks, query.validated_data.get("search", ""))
         if query.validated_data.get("claimable"):
             return tasks_claimable(tasks)
+        if query.validated_data.get("archived") and not query.validated_data.get("ordering"):
+            return tasks  # newest archived first (tasks_readable_by)
         return tasks_ordered(tasks, query.validated_data.get("ordering", []))
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
@@ -246,8 +260,31 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         return self.update(request, *args, **kwargs)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        task_id = task_delete(task=self.get_object(), actor=request.user)
+        try:
+            task_id = task_archive(task=self.get_object(), actor=request.user)
+        except Task.DoesNotExist:
+            raise NotFound(self.not_found_message) from None  # archived meanwhile
+        # The original's answer to a delete, word for word: its clients read it.
         return Response({"message": "Task deleted successfully", "task_id": task_id})
+
+    @extend_schema(
+        summary="Restore an archived task",
+        description=(
+            "Puts a deleted (archived) task back on its board, in its column at its old place, "
+            "with its history, breakdown and assignees; answers the task. A task that is not "
+            f"archived (or was purged): 404. Editors. {AUTH_NOTE}"
+        ),
+        request=None,
+        responses={200: TaskSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="restore")
+    def restore(self, request: Request, pk: str) -> Response:
+        try:
+            task = task_restore(task=self.get_object(), actor=request.user)
+        except Task.DoesNotExist:
+            raise NotFound(self.not_found_message) from None  # restored or purged meanwhile
+        task = tasks_with_breakdown(tasks_with_people(Task.objects.filter(pk=task.pk))).get()
+        return Response(self.get_serializer(task).data)
 
     @extend_schema(
         summary="Snooze a task's reminders",

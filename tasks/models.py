@@ -93,6 +93,19 @@ class RankField(models.CharField):
         return parameters
 
 
+class TaskManager(models.Manager):
+    """The tasks in use: an archived task (deleted, restorable until the retention purge) is out
+    of every read through `Task.objects`, the board, the API, reminders and sweeps alike.
+
+    The one place archived rows are hidden; `Task.all_objects` reaches them (tasks.services'
+    archive, restore and purge, the API's `?archived=true`, the admin). Foreign keys to a task
+    read through the base manager, so a notification still finds its archived task.
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class Task(models.Model):
     # Every task is on one board; requests that name none use the default board (boards.access).
     board = models.ForeignKey("boards.Board", on_delete=models.CASCADE, related_name="tasks")
@@ -182,10 +195,24 @@ class Task(models.Model):
     )
     lease_minutes = models.FloatField(null=True, blank=True, editable=False)
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Deleted from the board: kept, restorable, until tasks.services.archived_tasks_purge removes
+    # it ARCHIVE_RETENTION_DAYS later. None for a task in use (TaskManager hides the others).
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TaskManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["id"]
+        # Django's internals (related lookups, admin, dumpdata) use `objects` unless told otherwise.
+        default_manager_name = "objects"
         indexes = [
+            # The retention purge's query (tasks.services.archived_tasks_purge: archived_at <= cutoff).
+            models.Index(
+                fields=["archived_at"],
+                condition=Q(archived_at__isnull=False),
+                name="task_archived_at_idx",
+            ),
             # The stall sweep's query (tasks.heartbeats.mark_stalled: stalls_at <= now).
             models.Index(
                 fields=["stalls_at"],
@@ -217,9 +244,13 @@ class Task(models.Model):
         constraints = [
             # One card per place in a board's column: tasks.services retries the rare clash of two
             # concurrent writers. Its index serves the board's per-column order
-            # (board.selectors.tasks_for_board) and the neighbour lookups of a move.
+            # (board.selectors.tasks_for_board) and the neighbour lookups of a move. Archived
+            # cards hold no place (a respace or a new card may take their rank; a restore that
+            # finds its rank taken goes next to it, tasks.services.task_restore).
             models.UniqueConstraint(
-                fields=["board", "status", "rank"], name="task_board_column_rank_unique"
+                fields=["board", "status", "rank"],
+                condition=Q(archived_at__isnull=True),
+                name="task_board_column_rank_unique",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=TaskStatus.values), name="task_status_valid"
@@ -290,7 +321,9 @@ class Task(models.Model):
 class TaskChangeKind(models.TextChoices):
     CREATED = "created", "Created"
     UPDATED = "updated", "Updated"
-    DELETED = "deleted", "Deleted"
+    DELETED = "deleted", "Deleted"  # purged for good (or deleted before the archive)
+    ARCHIVED = "archived", "Archived"
+    RESTORED = "restored", "Restored"
 
 
 class TaskChange(models.Model):

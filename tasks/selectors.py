@@ -18,11 +18,20 @@ from tasks.models import (
 )
 
 
-def tasks_readable_by(actor) -> QuerySet[Task]:
-    """The tasks of every board `actor` may read (boards.access): the API's lists and lookups."""
+def tasks_readable_by(actor, *, archived: bool = False) -> QuerySet[Task]:
+    """The tasks of every board `actor` may read (boards.access): the API's lists and lookups.
+
+    `archived`: the archived ones instead (deleted, not purged yet; GET /tasks/?archived=true,
+    POST /tasks/{id}/restore), newest archived first unless reordered.
+    """
+    tasks = (
+        Task.all_objects.filter(archived_at__isnull=False).order_by("-archived_at", "-id")
+        if archived
+        else Task.objects.all()
+    )
     if sees_every_board(actor):
-        return Task.objects.all()
-    return Task.objects.filter(board__in=readable_boards(actor))
+        return tasks
+    return tasks.filter(board__in=readable_boards(actor))
 
 
 def tasks_with_people(tasks: QuerySet[Task]) -> QuerySet[Task]:

@@ -351,6 +351,13 @@ class TaskListQuerySerializer(serializers.Serializer):
         required=False,
         help_text="true: only unclaimed To Do tasks, oldest first (for agents: tasks.claims).",
     )
+    archived = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "true: only archived (deleted, not yet purged) tasks, newest archived first unless "
+            "`ordering` says otherwise; POST /tasks/{id}/restore puts one back."
+        ),
+    )
     search = serializers.CharField(
         required=False,
         allow_blank=True,

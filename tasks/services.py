@@ -11,9 +11,10 @@ at the column's end.
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import CharField, Value
@@ -526,14 +527,22 @@ def task_update(
 
 
 @transaction.atomic
-def task_delete(*, task: Task, actor=None, now: datetime | None = None) -> int:
+def task_delete(
+    *, task: Task, actor=None, now: datetime | None = None, archived_before: datetime | None = None
+) -> int:
+    """Delete the task for good, archived or not; the board and the API archive instead
+    (task_archive). With `archived_before`, only if it was archived before then, checked under
+    the lock (the purge: a task restored meanwhile stays). Raises Task.DoesNotExist otherwise."""
     task_id = task.pk
+    rows = Task.all_objects.filter(pk=task_id)
+    if archived_before is not None:
+        rows = rows.filter(archived_at__lte=archived_before)
     # Lock the row before Django nulls the notifications' task: a reminder sweep that claimed this
     # task commits first (and its reminder is nulled with the rest), a later one skips it. Otherwise
     # its reminder could point at the deleted row, and the commit fails on the foreign key (a 500).
     # A concurrent delete that committed first leaves nothing to lock: Task.DoesNotExist (a 404), so
     # of two DELETEs exactly one succeeds.
-    if not list(Task.objects.select_for_update().filter(pk=task_id).values_list("pk")):
+    if not list(rows.select_for_update().values_list("pk")):
         raise Task.DoesNotExist(f"Task {task_id} does not exist.")
     board_id = task.board_id
     task.delete()
@@ -541,6 +550,89 @@ def task_delete(*, task: Task, actor=None, now: datetime | None = None) -> int:
     _record(task, actor=actor, kind=TaskChangeKind.DELETED, changes={}, now=now or timezone.now())
     events.publish_after_commit("task.deleted", {"id": task_id, "board": board_id})
     return task_id
+
+
+@transaction.atomic
+def task_archive(*, task: Task, actor=None, now: datetime | None = None) -> int:
+    """Take the task off its board into the archive (what "delete" does on the board and in the
+    API): hidden from every read (TaskManager), no reminders, restorable with task_restore until
+    archived_tasks_purge deletes it. Raises Task.DoesNotExist when it is gone or archived already,
+    so of two concurrent deletes exactly one succeeds (the other is a 404, as before)."""
+    now = now or timezone.now()
+    # Under the row lock: a reminder sweep that claimed the task commits first and this waits;
+    # a later sweep no longer sees it.
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    task.archived_at = now
+    task.save(update_fields=["archived_at", "updated_at"])
+    _record(task, actor=actor, kind=TaskChangeKind.ARCHIVED, changes={}, now=now)
+    # "deleted" for open boards and clients of the stream: the card goes, as after a delete.
+    events.publish_after_commit(
+        "task.deleted", {"id": task.pk, "board": task.board_id, "archived": True}
+    )
+    return task.pk
+
+
+@transaction.atomic
+def task_restore(*, task: Task, actor=None, now: datetime | None = None) -> Task:
+    """Put an archived task back on its board, in its column at its old place (next to the card
+    that took its rank meanwhile, if one did), with everything it had. Raises Task.DoesNotExist
+    when it is not archived (restored already, purged, or never archived)."""
+    now = now or timezone.now()
+    current = (
+        Task.all_objects.filter(pk=task.pk, archived_at__isnull=False)
+        .values_list("board_id", "status")
+        .first()
+    )
+    if current is None:
+        raise Task.DoesNotExist(f"Task {task.pk} is not archived.")
+    # The column's order lock before the row lock, as every placement takes them.
+    _lock_column_order(*current)
+    task = (
+        Task.all_objects.select_for_update().filter(pk=task.pk, archived_at__isnull=False).first()
+    )
+    if task is None:
+        raise Task.DoesNotExist(f"Task {task.pk} is not archived.")
+    task.archived_at = None
+    fields = ["archived_at", "updated_at"]
+    column = Task.objects.filter(board_id=task.board_id, status=task.status)
+    if column.filter(rank=task.rank).exists():
+        below = column.filter(rank__lt=task.rank).order_by("-rank").values_list("rank", flat=True)
+        task.rank = ranks.between(below.first(), task.rank)
+        fields.append("rank")
+    task.save(update_fields=fields)
+    _record(task, actor=actor, kind=TaskChangeKind.RESTORED, changes={}, now=now)
+    events.publish_after_commit(
+        "task.created", {"id": task.pk, "board": task.board_id, "restored": True}
+    )
+    return task
+
+
+# Tasks one purge pass deletes at most: a pass of the reminder loop stays short; the rest waits
+# for the next pass.
+PURGE_BATCH_SIZE = 100
+
+
+def archived_tasks_purge(
+    *, now: datetime | None = None, retention_days: float | None = None
+) -> int:
+    """Delete for good the tasks archived more than `retention_days` (default
+    settings.ARCHIVE_RETENTION_DAYS) before `now`, at most PURGE_BATCH_SIZE; how many.
+    0 days keeps archived tasks forever. Run by every pass of the reminder loop (reminders.watch)
+    and by `manage.py purge_archived`."""
+    now = now or timezone.now()
+    days = settings.ARCHIVE_RETENTION_DAYS if retention_days is None else retention_days
+    if days <= 0:
+        return 0
+    cutoff = now - timedelta(days=days)
+    expired = Task.all_objects.filter(archived_at__lte=cutoff).order_by("pk")
+    purged = 0
+    for task in expired[:PURGE_BATCH_SIZE]:
+        try:
+            task_delete(task=task, now=now, archived_before=cutoff)
+        except Task.DoesNotExist:
+            continue  # restored, or purged by another worker, meanwhile
+        purged += 1
+    return purged
 
 
 @transaction.atomic

@@ -253,6 +253,14 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # One JSON object per line on stdout, with the request id (tracker.logs).
 LOGGING = logging_config(LOG_LEVEL)
 
+# --- Archive ------------------------------------------------------------------------------------
+# A deleted task stays archived (restorable) this many days, then the reminder loop's pass or
+# `manage.py purge_archived` deletes it for good (tasks.services.archived_tasks_purge); 0 keeps
+# archived tasks forever.
+ARCHIVE_RETENTION_DAYS = env.int("ARCHIVE_RETENTION_DAYS", default=30)
+if ARCHIVE_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("ARCHIVE_RETENTION_DAYS must be 0 (keep forever) or more days.")
+
 # --- Reminders and RQ ---------------------------------------------------------------------------
 # The reminder sweep (reminders.sweep): run by `manage.py run_reminders`, or by RQ workers with one
 # `manage.py rqcron reminders.cron` enqueuing the job every REMINDERS_CRON_SECONDS on REMINDERS_QUEUE.

@@ -1,14 +1,16 @@
 """/tasks/ and /tasks/{id}: the original's contract, its legacy call forms, and the status side effects."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from rest_framework import serializers as rest_serializers
 
 from notifications.models import Notification
 from tasks import serializers
 from tasks.models import Task
 from tasks.serializers import TaskSerializer
+from tasks.services import archived_tasks_purge
 from tasks.tests.ordering import column_names
 
 pytestmark = pytest.mark.django_db
@@ -442,6 +444,7 @@ def test_delete_answers_the_original_message(token_client, make_task, suffix):
 def test_delete_keeps_the_task_notifications(token_client, make_task):
     task = make_task("Shipped", status="done")
     token_client.delete(f"/tasks/{task.pk}")
+    archived_tasks_purge(now=timezone.now() + timedelta(days=31), retention_days=30)
     notification = Notification.objects.get()
     assert (notification.task_id, notification.task_name) == (None, "Shipped")
 

@@ -14,7 +14,7 @@ from notifications.services import notifications_create_reminders
 from reminders.sweep import due_tasks
 from tasks import ranks
 from tasks.models import Task
-from tasks.services import task_create, task_delete, task_update
+from tasks.services import task_archive, task_create, task_delete, task_update
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -179,3 +179,54 @@ def test_deleting_a_task_while_a_sweep_reminds_it_keeps_the_reminder_unlinked():
     assert not Task.objects.filter(pk=task.pk).exists()
     reminder = Notification.objects.get(notification_type="reminder")
     assert (reminder.task_id, reminder.task_name) == (None, "Nightly backup")
+
+
+def test_archiving_a_task_a_sweep_holds_waits_and_the_next_sweep_skips_it():
+    task = task_create(name="Nightly backup", status="in_progress", interval_minutes=1 / 60)
+    later = timezone.now() + timezone.timedelta(minutes=1)
+    errors: list[BaseException] = []
+
+    def archive() -> None:
+        try:
+            task_archive(task=Task.objects.get(pk=task.pk))
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    archiver = threading.Thread(target=archive, daemon=True)
+    with transaction.atomic():
+        claimed = list(due_tasks(later).select_for_update(skip_locked=True))
+        notifications_create_reminders(tasks=claimed, now=later)
+        archiver.start()
+        deadline = time.monotonic() + 30
+        while not _waiting_for_a_lock() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert archiver.is_alive()  # the archive waits for the sweep's row lock
+    join_all([archiver], timeout=30)
+
+    assert errors == []
+    assert list(due_tasks(later + timezone.timedelta(minutes=5))) == []
+    assert Notification.objects.get(notification_type="reminder").task_id == task.pk
+
+
+def test_of_two_concurrent_archives_exactly_one_succeeds():
+    task = task_create(name="Nightly backup")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def archive() -> None:
+        try:
+            barrier.wait(timeout=10)
+            task_archive(task=task)
+            outcomes.append("archived")
+        except Task.DoesNotExist:
+            outcomes.append("not found")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=archive, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    join_all(threads, timeout=30)
+    assert sorted(outcomes) == ["archived", "not found"]

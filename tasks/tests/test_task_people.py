@@ -77,7 +77,7 @@ def test_every_write_is_recorded_with_its_actor(token_client, user):
             task_id,
             {"name": ["Backup", "Backups"], "status": ["todo", "in_progress"]},
         ),
-        ("deleted", "api-token", task_id, {}),
+        ("archived", "api-token", task_id, {}),
     ]
 
 

@@ -1,8 +1,10 @@
-// The task dialog: read a task from the API, edit it, delete it after a confirmation.
+// The task dialog: read a task from the API, edit it, delete it after a confirmation (with Undo),
+// and never lose an edit by a slip: leaving with unsaved changes asks first.
 import { api, problem } from "./api.js";
+import { refreshArchive } from "./archive.js";
 import { showBreakdown } from "./breakdown.js";
 import { boardId, canEdit, refreshColumns, taskIdOf } from "./columns.js";
-import { announce, showToast } from "./feedback.js";
+import { announce, showToast, showUndoToast } from "./feedback.js";
 import { clearErrors, showErrors, showFieldError } from "./forms.js";
 import { readInterval, sameInterval, showInterval } from "./intervals.js";
 import { pickedAssignees, setPickedAssignees } from "./picker.js";
@@ -13,10 +15,17 @@ import { INTERVAL_MESSAGE } from "./words.js";
 const dialog = document.getElementById("task-dialog");
 const form = document.getElementById("task-form");
 const deleteConfirm = document.getElementById("delete-confirm");
+const discardConfirm = document.getElementById("discard-confirm");
+const actions = document.getElementById("task-dialog-actions");
 const picker = document.getElementById("edit-assignees");
 // The task shown (as the API answered it) and the control that opened the dialog.
 let shown = null;
 let opener = null;
+// Set while the dialog closes on purpose (saved, discarded, deleted, nothing changed): any other
+// close with unsaved edits (a second Esc the browser will not let us stop) reopens it to ask.
+let closingOnPurpose = false;
+// What to do once the dialog closed after a delete (deleteShown).
+let afterDelete = null;
 
 export function isDialogOpen() {
   return dialog.open;
@@ -55,7 +64,7 @@ export async function openDialog(taskId, openedBy) {
   shown = task;
   opener = openedBy || null;
   clearErrors(form);
-  if (deleteConfirm) deleteConfirm.hidden = true;
+  showConfirm(null);
   form.elements.name.value = task.name;
   form.elements.description.value = task.description || "";
   showInterval(form, task.interval_minutes);
@@ -75,7 +84,43 @@ export async function openDialog(taskId, openedBy) {
 }
 
 function closeDialog() {
-  if (dialog.open) dialog.close();
+  if (!dialog.open) return;
+  closingOnPurpose = true; // read by onClose (the close event comes a task later), then cleared
+  dialog.close();
+}
+
+// One confirmation at a time, in place of the dialog's own buttons (so no second Cancel).
+function showConfirm(confirm) {
+  for (const panel of [deleteConfirm, discardConfirm]) if (panel) panel.hidden = panel !== confirm;
+  if (actions) actions.hidden = confirm !== null;
+  if (confirm) confirm.querySelector("[data-confirm-default]").focus();
+}
+
+function confirmShown() {
+  return [deleteConfirm, discardConfirm].some((panel) => panel && !panel.hidden);
+}
+
+// Edits not saved yet: a changed field, or a comment typed but not sent.
+function hasUnsavedChanges() {
+  if (!shown || !canEdit()) return false;
+  const comment = dialog.querySelector("[data-comment-text]");
+  return Object.keys(changes()).length > 0 || Boolean(comment && comment.value.trim());
+}
+
+// Esc, Cancel, the close button and a click outside all come here.
+function requestClose() {
+  if (discardConfirm && !discardConfirm.hidden) {
+    keepEditing(); // a second Esc while asked: back to the form, edits kept
+  } else if (hasUnsavedChanges()) {
+    showConfirm(discardConfirm);
+  } else {
+    closeDialog();
+  }
+}
+
+function keepEditing() {
+  showConfirm(null);
+  form.elements.name.focus();
 }
 
 // Only the fields that changed, so a save never overwrites someone else's edit of another field.
@@ -118,40 +163,100 @@ async function save(event) {
   refreshColumns();
 }
 
+// Undo on the spot: the archived task comes back (POST /tasks/{id}/restore) to its place.
+export async function restoreTask(task) {
+  const result = await api("POST", "/tasks/" + task.id + "/restore");
+  if (!result.ok) {
+    showToast(problem(result));
+    return false;
+  }
+  announce("Restored “" + task.name + "”.");
+  await refreshColumns();
+  refreshArchive();
+  const card = document.getElementById("task-" + task.id);
+  if (card) card.querySelector(".card-title").focus();
+  return true;
+}
+
+async function deleteShown() {
+  const task = shown;
+  const result = await api("DELETE", "/tasks/" + task.id);
+  if (!result.ok) {
+    showConfirm(null);
+    showErrors(form, result);
+    return;
+  }
+  opener = null;
+  // After the close event (a task later), so that its focus handling does not undo the toast's.
+  afterDelete = () => showUndoToast("Deleted “" + task.name + "”.", "Undo", () => restoreTask(task));
+  closeDialog();
+  refreshColumns();
+  refreshArchive();
+}
+
 async function onClick(event) {
   // A click on the backdrop lands on the dialog element itself.
   if (event.target === dialog) {
-    closeDialog();
+    requestClose();
     return;
   }
   const button = event.target.closest("[data-action]");
   const action = button && button.dataset.action;
   if (action === "close-dialog") {
+    requestClose();
+  } else if (action === "keep-editing") {
+    keepEditing();
+  } else if (action === "discard-changes") {
     closeDialog();
   } else if (action === "delete") {
-    deleteConfirm.hidden = false;
-    deleteConfirm.querySelector('[data-action="cancel-delete"]').focus();
+    showConfirm(deleteConfirm);
   } else if (action === "cancel-delete") {
-    deleteConfirm.hidden = true;
+    showConfirm(null);
     form.querySelector('[data-action="delete"]').focus();
   } else if (action === "confirm-delete" && shown) {
-    const task = shown;
-    const result = await api("DELETE", "/tasks/" + task.id);
-    if (!result.ok) {
-      deleteConfirm.hidden = true;
-      showErrors(form, result);
-      return;
+    await deleteShown();
+  }
+}
+
+// Esc: the browser's cancel, stopped while there is something to lose or a question is open.
+function onCancel(event) {
+  if (hasUnsavedChanges() || confirmShown()) {
+    event.preventDefault();
+    if (deleteConfirm && !deleteConfirm.hidden) {
+      showConfirm(null);
+      form.querySelector('[data-action="delete"]').focus();
+    } else {
+      requestClose();
     }
-    opener = null;
-    closeDialog();
-    announce("Deleted “" + task.name + "”.");
-    refreshColumns();
+  }
+}
+
+function onBeforeUnload(event) {
+  if (dialog.open && hasUnsavedChanges()) {
+    event.preventDefault();
+    event.returnValue = ""; // older browsers ask only when this is set
   }
 }
 
 function onClose() {
+  const onPurpose = closingOnPurpose;
+  closingOnPurpose = false;
+  if (!onPurpose && hasUnsavedChanges()) {
+    // Closed by the browser past our cancel handler: open again, edits intact, and ask.
+    dialog.showModal();
+    showConfirm(discardConfirm);
+    return;
+  }
+  showConfirm(null);
   if (window.location.hash.startsWith("#task-")) {
     history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  const deleted = afterDelete;
+  afterDelete = null;
+  if (deleted) {
+    shown = null;
+    deleted(); // the Undo toast takes the focus: the card it would go back to is gone
+    return;
   }
   // Back to what opened it, or to the card (the opener may have been swapped out meanwhile).
   const card = shown && document.getElementById("task-" + shown.id);
@@ -169,6 +274,8 @@ export function setUpDialog() {
   form.addEventListener("submit", save);
   dialog.addEventListener("click", onClick);
   dialog.addEventListener("close", onClose);
+  dialog.addEventListener("cancel", onCancel);
+  window.addEventListener("beforeunload", onBeforeUnload);
   window.addEventListener("hashchange", openFromHash);
   document.addEventListener("click", (event) => {
     const title = event.target.closest("#board-columns .card-title");

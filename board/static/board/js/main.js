@@ -3,9 +3,10 @@
 // every string from data reaches the page escaped by Django templates or through textContent.
 import { setUpBreakdown } from "./breakdown.js";
 import "./acknowledge.js";
+import { refreshArchive, setUpArchive } from "./archive.js";
 import { boardId, columnsElement, onRender, refreshColumns } from "./columns.js";
 import { coalesce } from "./coalesce.js";
-import { isDialogOpen, openDialog, setUpDialog } from "./dialog.js";
+import { isDialogOpen, openDialog, restoreTask, setUpDialog } from "./dialog.js";
 import { setUpBreakdownFilters } from "./breakdown_filters.js";
 import { setUpFilters } from "./filters.js";
 import { setUpAddTask } from "./forms.js";
@@ -41,13 +42,17 @@ if (columnsElement()) {
   setUpPicker(document.getElementById("edit-assignees"));
   setUpAddTask(refreshColumns);
   setUpDialog();
+  setUpArchive(restoreTask);
   setUpBreakdown();
   setUpNotifications({ openTask: openDialog, dialogOpen: isDialogOpen });
   // An acknowledgement or a grouped row marked read (acknowledge.js).
   document.addEventListener("notifications:changed", refreshNotifications);
   startLive({
     boardId: boardId(),
-    tasksChanged: coalesce(refreshColumns, LIVE_REFRESH_WINDOW_MILLISECONDS),
+    tasksChanged: coalesce(() => {
+      refreshColumns();
+      refreshArchive(); // open, it drops a task another page restored and lists one it deleted
+    }, LIVE_REFRESH_WINDOW_MILLISECONDS),
     notificationsChanged: coalesce(refreshNotifications, LIVE_REFRESH_WINDOW_MILLISECONDS),
     setUnread,
   });
