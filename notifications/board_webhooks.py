@@ -154,11 +154,22 @@ def _task_body(task) -> dict:
 
 
 def task_event_write(*, task, kind: str, changes: dict, actor_name: str, now: datetime) -> int:
-    """The deliveries of one task change (tasks.models.TaskChangeKind `kind`: created, updated,
-    deleted) to its board's hooks; a change of status is task.moved. How many were written."""
+    """The deliveries of one task change (tasks.models.TaskChangeKind `kind`) to its board's hooks;
+    a change of status is task.moved. How many were written.
+
+    A delete archives (tasks.services.task_archive): hooks hear task.deleted then, marked
+    `"archived": true`, and task.created marked `"restored": true` on a restore; the purge of an
+    archived task later sends nothing more."""
+    marks = {}
     if kind == "created":
         event = BoardWebhookEvent.TASK_CREATED
+    elif kind == "restored":
+        event, marks = BoardWebhookEvent.TASK_CREATED, {"restored": True}
+    elif kind == "archived":
+        event, marks = BoardWebhookEvent.TASK_DELETED, {"archived": True}
     elif kind == "deleted":
+        if getattr(task, "archived_at", None) is not None:
+            return 0  # purged after its archive, which hooks heard as task.deleted
         event = BoardWebhookEvent.TASK_DELETED
     elif "status" in changes:
         event = BoardWebhookEvent.TASK_MOVED
@@ -169,6 +180,7 @@ def task_event_write(*, task, kind: str, changes: dict, actor_name: str, now: da
         "actor": actor_name or None,
         "task": _task_body(task),
         "changes": changes,
+        **marks,
     }
     return outbox.board_deliveries_write([(task.board_id, event, body)])
 

@@ -3,6 +3,7 @@ sent by the delivery worker to a real receiver on loopback that verifies the Sta
 signature and counts duplicates."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -24,7 +25,14 @@ from notifications.tests.receivers import WebhookReceiver
 from tasks.heartbeats import task_ping
 from tasks.models import PingKind, Task
 from tasks.reminder_pause import task_snooze
-from tasks.services import task_create, task_delete, task_update
+from tasks.services import (
+    archived_tasks_purge,
+    task_archive,
+    task_create,
+    task_delete,
+    task_restore,
+    task_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +121,29 @@ def test_a_deleted_task_is_task_deleted_with_what_it_was(ops, receiver, delivery
     assert body["task"]["id"] == task_id
     assert body["task"]["name"] == "Backup"
     assert body["task"]["status"] == "in_progress"
+
+
+def test_a_delete_that_archives_is_task_deleted_and_its_restore_task_created(
+    ops, receiver, delivery_settings
+):
+    task = task_create(name="Backup", board=ops)
+    hook_on(ops, receiver)
+    task_archive(task=task)  # what DELETE /tasks/{id} and the board's Delete do
+    task_restore(task=Task.all_objects.get(pk=task.pk))
+    send_all()
+    deleted, created = received(receiver)
+    assert (deleted["event"], deleted["archived"]) == ("task.deleted", True)
+    assert (created["event"], created["restored"]) == ("task.created", True)
+    assert deleted["task"]["id"] == created["task"]["id"] == task.pk
+
+
+def test_purging_an_archived_task_sends_no_second_delete(ops, receiver, delivery_settings):
+    task = task_create(name="Backup", board=ops)
+    hook_on(ops, receiver)
+    task_archive(task=task, now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert archived_tasks_purge(now=datetime(2026, 3, 1, tzinfo=UTC), retention_days=30) == 1
+    send_all()
+    assert [body["event"] for body in received(receiver)] == ["task.deleted"]
 
 
 def test_a_notification_is_notification_created(ops, receiver, delivery_settings):
