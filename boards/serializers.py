@@ -53,6 +53,9 @@ class TagColoursField(serializers.DictField):
         colours = super().to_internal_value(data)
         if len(colours) > 100 or any(not 0 < len(tag.strip()) <= 50 for tag in colours):
             raise serializers.ValidationError("At most 100 tags, each of 1 to 50 characters.")
+        if any("\x00" in tag for tag in colours):
+            # As a task's tags (CharField refuses it); PostgreSQL's jsonb cannot store one either.
+            raise serializers.ValidationError("A tag may not contain a null character.")
         return {tag.strip(): colour for tag, colour in colours.items()}
 
 

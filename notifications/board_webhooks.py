@@ -19,7 +19,7 @@ from standardwebhooks.webhooks import Webhook
 
 from boards.models import Board, Membership, Role
 from notifications import channels, outbox
-from notifications.channel_services import webhook_secret
+from notifications.channel_services import switch, webhook_secret
 from notifications.models import (
     BoardWebhook,
     BoardWebhookEvent,
@@ -74,18 +74,12 @@ def board_webhook_update(
         hook.events = list(dict.fromkeys(events))
         fields.append("events")
     if enabled is not None and enabled != hook.enabled:
-        hook.enabled = enabled
-        fields.append("enabled")
-        if enabled:
-            # Switched on again: a fresh start.
-            hook.consecutive_failures = 0
-            hook.disabled_reason = ""
-            fields += ["consecutive_failures", "disabled_reason"]
-        else:
-            # Nothing waits for a hook that is off.
-            Delivery.objects.filter(board_webhook=hook, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.FAILED, last_error="webhook switched off by an owner"
-            )
+        fields += switch(
+            hook,
+            enabled,
+            pending=Delivery.objects.filter(board_webhook=hook),
+            why_off="webhook switched off by an owner",
+        )
     if fields:
         hook.save(update_fields=fields)
     return hook

@@ -2,6 +2,7 @@
 these). Sending is notifications.dispatch's; the senders are notifications.channels'."""
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
@@ -35,6 +36,20 @@ def channel_create(*, user, kind: str, target: str, events: list[str] | None = N
 
 
 @transaction.atomic
+def switch(row, enabled: bool, *, pending: QuerySet[Delivery], why_off: str) -> list[str]:
+    """Switch a channel or a board webhook (`row`, locked by the caller) on or off; the fields
+    to save. On again is a fresh start; off gives up what waits in `pending`."""
+    row.enabled = enabled
+    if not enabled:
+        pending.filter(status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.FAILED, last_error=why_off
+        )
+        return ["enabled"]
+    row.consecutive_failures = 0
+    row.disabled_reason = ""
+    return ["enabled", "consecutive_failures", "disabled_reason"]
+
+
 def channel_update(
     *,
     channel: Channel,
@@ -51,18 +66,12 @@ def channel_update(
         channel.events = list(dict.fromkeys(events))
         fields.append("events")
     if enabled is not None and enabled != channel.enabled:
-        channel.enabled = enabled
-        fields.append("enabled")
-        if enabled:
-            # Switched on again: a fresh start.
-            channel.consecutive_failures = 0
-            channel.disabled_reason = ""
-            fields += ["consecutive_failures", "disabled_reason"]
-        else:
-            # Nothing waits for a channel that is off.
-            Delivery.objects.filter(channel=channel, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.FAILED, last_error="channel switched off by its owner"
-            )
+        fields += switch(
+            channel,
+            enabled,
+            pending=Delivery.objects.filter(channel=channel),
+            why_off="channel switched off by its owner",
+        )
     if fields:
         channel.save(update_fields=fields)
     return channel

@@ -234,10 +234,12 @@ class Task(models.Model):
             # The reminder sweep's due query (reminders.sweep.due_tasks: next_reminder_at <= now).
             # The condition is the one the query implies, so SQLite's planner picks this index by
             # itself, without ANALYZE statistics or INDEXED BY; a condition on status would make the
-            # query name status, and then task_board_order_idx wins SQLite's estimate.
+            # query name status, and then task_board_order_idx wins SQLite's estimate. Archived
+            # tasks are out of it as they are out of every read (TaskManager), so PostgreSQL's
+            # planner, too, finds its condition in the query rather than the card-order index's.
             models.Index(
                 fields=["next_reminder_at"],
-                condition=Q(next_reminder_at__isnull=False),
+                condition=Q(next_reminder_at__isnull=False, archived_at__isnull=True),
                 name="task_due_reminder_idx",
             ),
         ]

@@ -425,3 +425,12 @@ def test_a_new_board_may_come_with_its_settings(client_of, people):
     board = Board.objects.get(pk=response.json()["id"])
     assert (board.remind_hours_before_due, board.tag_colours) == (4, {"db": "rose"})
     assert board.escalate_after_reminders == 3
+
+
+def test_a_tag_colour_for_a_tag_with_a_null_character_is_400(client_of, people):
+    # A task's tag may not hold one, and PostgreSQL's jsonb cannot store one (the schema fuzzer).
+    body = {"name": "Ops", "tag_colours": {"ops\x00": "rose"}}
+    response = client_of("owner").post("/boards/", body, format="json")
+    assert response.status_code == 400
+    assert "null character" in str(response.json()["tag_colours"])
+    assert not Board.objects.filter(name="Ops").exists()

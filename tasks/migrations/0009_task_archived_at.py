@@ -39,4 +39,12 @@ class Migration(migrations.Migration):
             model_name='task',
             constraint=models.UniqueConstraint(condition=models.Q(('archived_at__isnull', True)), fields=('board', 'status', 'rank'), name='task_board_column_rank_unique'),
         ),
+        migrations.RemoveIndex(
+            model_name='task',
+            name='task_due_reminder_idx',
+        ),
+        migrations.AddIndex(
+            model_name='task',
+            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('next_reminder_at__isnull', False)), fields=['next_reminder_at'], name='task_due_reminder_idx'),
+        ),
     ]
