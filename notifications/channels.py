@@ -161,8 +161,24 @@ def send(channel: Channel, message: Message, *, now: datetime | None = None) -> 
     return sender(channel, message, now or timezone.now())
 
 
-def _retryable_status(code: int) -> bool:
-    return code >= 500 or code == 429
+def http_outcome(code: int, headers, excerpt: str) -> Outcome:
+    """A receiver's HTTP answer as an Outcome: 2xx sent; 5xx and 429 (with its Retry-After)
+    retried; any other 4xx refused for good."""
+    if 200 <= code < 300:
+        return Outcome(ok=True, status_code=code)
+    retry_after = None
+    if code == 429:
+        try:
+            retry_after = float(headers.get("Retry-After", ""))
+        except ValueError:
+            retry_after = None
+    return Outcome(
+        ok=False,
+        retryable=code >= 500 or code == 429,
+        status_code=code,
+        error=f"HTTP {code}: {excerpt[:200]}",
+        retry_after=retry_after,
+    )
 
 
 def send_email(channel: Channel, message: Message, now: datetime) -> Outcome:
@@ -255,22 +271,7 @@ def post_webhook(url: str, secret: str, message: Message, now: datetime) -> Outc
         return Outcome(ok=False, retryable=True, error=f"{type(error).__name__}: {error}")
     finally:
         connection.close()
-    code = response.status
-    if 200 <= code < 300:
-        return Outcome(ok=True, status_code=code)
-    retry_after = None
-    if code == 429:
-        try:
-            retry_after = float(response.headers.get("Retry-After", ""))
-        except ValueError:
-            retry_after = None
-    return Outcome(
-        ok=False,
-        retryable=_retryable_status(code),
-        status_code=code,
-        error=f"HTTP {code}: {excerpt[:200]}",
-        retry_after=retry_after,
-    )
+    return http_outcome(response.status, response.headers, excerpt)
 
 
 def send_apprise(channel: Channel, message: Message, now: datetime) -> Outcome:

@@ -14,19 +14,26 @@ from notifications.models import (
 ALLOWED_EVENTS = ", ".join(NotificationType.values)
 
 
-class EventsField(serializers.ListField):
-    child = serializers.ChoiceField(
-        choices=NotificationType.values,
-        error_messages={
-            "invalid_choice": '"{input}" is not a notification type. Allowed: '
-            + ALLOWED_EVENTS
-            + "."
-        },
-    )
+class ChoicesListField(serializers.ListField):
+    """A list of `choices` (each named `noun` in the error), at most twice as many as there are."""
 
+    def __init__(self, *, choices: list[str], noun: str, **kwargs):
+        allowed = ", ".join(choices)
+        kwargs.setdefault("max_length", len(choices) * 2)
+        super().__init__(
+            child=serializers.ChoiceField(
+                choices=choices,
+                error_messages={
+                    "invalid_choice": f'"{{input}}" is not {noun}. Allowed: {allowed}.'
+                },
+            ),
+            **kwargs,
+        )
+
+
+class EventsField(ChoicesListField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", len(NotificationType.values) * 2)
-        super().__init__(**kwargs)
+        super().__init__(choices=NotificationType.values, noun="a notification type", **kwargs)
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -120,19 +127,9 @@ class DeliverySerializer(serializers.ModelSerializer):
 ALLOWED_BOARD_EVENTS = ", ".join(BoardWebhookEvent.values)
 
 
-class BoardEventsField(serializers.ListField):
-    child = serializers.ChoiceField(
-        choices=BoardWebhookEvent.values,
-        error_messages={
-            "invalid_choice": '"{input}" is not a board event. Allowed: '
-            + ALLOWED_BOARD_EVENTS
-            + "."
-        },
-    )
-
+class BoardEventsField(ChoicesListField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", len(BoardWebhookEvent.values) * 2)
-        super().__init__(**kwargs)
+        super().__init__(choices=BoardWebhookEvent.values, noun="a board event", **kwargs)
 
 
 class BoardWebhookLastDeliverySerializer(serializers.Serializer):

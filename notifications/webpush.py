@@ -9,6 +9,7 @@ service (Google's, Mozilla's, Apple's) wakes the browser, whose service worker (
 import base64
 import binascii
 import json
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException
 from pywebpush import webpush as pywebpush_send
 
-from notifications.channels import Message, Outcome, TargetRefused, check_host
+from notifications.channels import Message, Outcome, TargetRefused, check_host, http_outcome
 from notifications.models import Channel, VapidKey
 
 # How long a push service keeps a message for a browser that is offline.
@@ -203,20 +204,5 @@ def send_webpush(channel: Channel, message: Message, now: datetime) -> Outcome:
                 return Outcome(ok=False, error=f"web push: {error.message}")
         except requests.RequestException as error:
             return Outcome(ok=False, retryable=True, error=f"{type(error).__name__}: {error}")
-    code = response.status_code
-    if 200 <= code < 300:
-        return Outcome(ok=True, status_code=code)
-    retry_after = None
-    if code == 429:
-        try:
-            retry_after = float(response.headers.get("Retry-After", ""))
-        except ValueError:
-            retry_after = None
-    return Outcome(
-        ok=False,
-        retryable=code >= 500 or code == 429,
-        status_code=code,
-        error=f"HTTP {code}: {response.text[:200]}",
-        retry_after=retry_after,
-        gone=code in GONE_STATUSES,
-    )
+    outcome = http_outcome(response.status_code, response.headers, response.text)
+    return replace(outcome, gone=response.status_code in GONE_STATUSES)
