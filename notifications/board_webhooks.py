@@ -191,12 +191,7 @@ def notification_events_write(notifications: list[Notification]) -> int:
                 BoardWebhookEvent.NOTIFICATION_CREATED,
                 {
                     "at": notification.created_at.isoformat(),
-                    "notification": {
-                        "id": notification.pk,
-                        "type": notification.notification_type,
-                        "message": notification.message,
-                        "created_at": notification.created_at.isoformat(),
-                    },
+                    "notification": channels.notification_json(notification),
                     "task": (
                         {"id": task.pk, "name": task.name, "status": task.status}
                         if task is not None

@@ -55,6 +55,16 @@ class Outcome:
     gone: bool = False
 
 
+def notification_json(notification) -> dict:
+    """A notification as webhook bodies carry it: a person's deliveries and board webhooks alike."""
+    return {
+        "id": notification.pk,
+        "type": notification.notification_type,
+        "message": notification.message,
+        "created_at": notification.created_at.isoformat(),
+    }
+
+
 class TargetRefused(ValueError):
     """A target the server will not send to (a private address, a malformed URL)."""
 

@@ -138,12 +138,7 @@ def message_for(delivery: Delivery) -> channels.Message:
     payload = {
         "event": notification.notification_type,
         "delivery": delivery.pk,
-        "notification": {
-            "id": notification.pk,
-            "type": notification.notification_type,
-            "message": notification.message,
-            "created_at": notification.created_at.isoformat(),
-        },
+        "notification": channels.notification_json(notification),
         "task": (
             {"id": task.pk, "name": task.name, "status": task.status}
             if task is not None
