@@ -5,14 +5,15 @@ The documented command, which the image, compose, run.sh and the tests run:
     gunicorn -c gunicorn.conf.py tracker.asgi:application
 
 gunicorn's ASGI worker serves tracker.asgi: each worker is an event loop that holds every open
-event stream as a coroutine and hands every other request to Django's WSGI handler in a pool of
-WEB_THREADS threads (tracker.serving). gunicorn reads this file from the project root even without
+event stream as a coroutine and runs every other request through Django's WSGI handler, one at a
+time, as a sync worker does (tracker.serving). gunicorn reads this file from the project root even without
 -c, so `gunicorn tracker.wsgi:application` (the command Django's docs teach) gets gthread workers
 instead: the board and the API work, and /events/ answers 503 so the board polls for changes.
 Override any value with GUNICORN_CMD_ARGS or the variables below.
 """
 
 import os
+import socket
 import sys
 
 from gunicorn.config import Config
@@ -33,9 +34,15 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(_cpus * 2 + 1, 8)))
 _apps = Config().parser().parse_known_args(sys.argv[1:])[0].args
 if not _apps or _apps[0].startswith("tracker.asgi"):
     worker_class = "asgi"
+    # A socket per worker (SO_REUSEPORT), so the kernel spreads connections over the workers. On
+    # one shared socket the first idle worker to wake accepts every waiting connection at once
+    # (asyncio accepts up to 100 per wake-up), and a client's kept-alive connections stay with it:
+    # 16 of them all on one worker left the other idle (bench/api.py, README "Speed of the web
+    # server"). on_starting below keeps a second server off a port already taken.
+    reuse_port = True
 else:
     worker_class = "gthread"
-    threads = int(os.environ.get("WEB_THREADS", "4"))
+    threads = int(os.environ.get("WEB_THREADS") or "4")
 
 # A worker whose heartbeat stops for this long is killed and replaced. Under the ASGI worker the
 # heartbeat runs beside requests, so an open event stream never trips it.
@@ -57,3 +64,26 @@ logconfig_dict = logging_config(os.environ.get("LOG_LEVEL", "INFO").upper())
 # gunicorn's runtime control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), so
 # a second web process on the same host would take it over; nothing here uses gunicornc.
 control_socket_disable = True
+
+
+def on_starting(server) -> None:
+    """Refuse to start on a TCP address another process already listens on.
+
+    With reuse_port the workers bind their own sockets with SO_REUSEPORT, and a second server of the
+    same user could bind them too and silently share the port; one plain bind here fails instead,
+    with "Address already in use", as a server without reuse_port would.
+    """
+    if not server.cfg.reuse_port:
+        return
+    for address in server.cfg.address:
+        if not isinstance(address, tuple):
+            continue  # a Unix socket path: gunicorn checks it itself
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address[:2])
+            except OSError as error:
+                raise SystemExit(
+                    f"Cannot listen on {address[0]}:{address[1]}: {error.strerror}"
+                ) from None

@@ -71,6 +71,7 @@ class RequestIdFilter(logging.Filter):
             request_id = record.args.get(_ACCESS_RESPONSE_ID_ATOM, request_id)
             record.status = record.args.get("s")
             record.duration_ms = record.args.get("M")
+            record.pid = record.process  # which worker served it
         record.request_id = request_id
         return True
 

@@ -6,9 +6,13 @@ middleware: about 1.4 ms more CPU per request than a WSGI worker spends on the w
 (README "Speed of the web server"). Every view here is synchronous except the board's event stream, so:
 
 - `/events/` (an async view that waits on Redis, held open for hours) goes to Django's ASGI handler;
-- every other request goes to Django's WSGI handler, called once in a small pool of long-lived
-  threads: one hand-off per request, the middleware chain run synchronously as under gunicorn's
-  sync worker (database connections are reused as there: tracker.db.sqlite3, psycopg's pool).
+- every other request goes to Django's WSGI handler, called once, synchronously, on the worker's
+  own thread: the middleware chain runs as under gunicorn's sync worker, one request at a time per
+  worker, and the event loop (with every open stream) waits meanwhile, as a sync worker would.
+  No thread hand-off and no contention for the GIL: a pool of threads cost more CPU per request
+  than it saved, most on the longest answers (WEB_THREADS=N brings the pool back, for views that
+  wait long on the network). Database connections are reused as under a sync worker
+  (tracker.db.sqlite3, psycopg's pool).
 """
 
 import asyncio
@@ -31,27 +35,28 @@ class _ClientGone(Exception):
     """The client disconnected before its request body arrived: nothing to answer."""
 
 
-class WsgiInThreads:
-    """Serve a WSGI application from an ASGI server, each request one call into a thread pool.
+class WsgiRequests:
+    """Serve a WSGI application from an ASGI server, each request one synchronous call.
 
-    The request body is read whole before the call (tracker.asgi caps it at 1 MiB first), so the
-    view never waits on the network from its thread. A streaming response (a static file) is
-    iterated in the pool one chunk at a time; any other response is built and closed in the one call.
+    With `threads=0` the call runs on the event loop's thread (the loop waits for it); with more,
+    in a pool of that many threads. The request body is read whole before the call (tracker.asgi
+    caps it at 1 MiB first), so the view never waits on the network for it. A streaming response
+    (a static file) is iterated one chunk at a time, the loop free between chunks; any other
+    response is built and closed in the one call.
     """
 
-    def __init__(self, app: WSGIApp, threads: int) -> None:
+    def __init__(self, app: WSGIApp, threads: int = 0) -> None:
         self.app = app
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
+        self.executor = (
+            ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi") if threads else None
+        )
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
         try:
             body = await _read_body(receive)
         except _ClientGone:
             return
-        loop = asyncio.get_running_loop()
-        status, headers, chunks, stream = await loop.run_in_executor(
-            self.executor, self._respond, _environ(scope, body)
-        )
+        status, headers, chunks, stream = await self._call(self._respond, _environ(scope, body))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if stream is None:
             await send({"type": "http.response.body", "body": b"".join(chunks)})
@@ -59,13 +64,17 @@ class WsgiInThreads:
         try:
             for chunk in chunks:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            while (
-                chunk := await loop.run_in_executor(self.executor, next, stream, None)
-            ) is not None:
+            while (chunk := await self._call(next, stream, None)) is not None:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         finally:
-            await loop.run_in_executor(self.executor, _close, stream)
+            await self._call(_close, stream)
+
+    async def _call(self, function: Callable, *args: Any) -> Any:
+        """`function(*args)` on the loop's thread, or in the pool if there is one."""
+        if self.executor is None:
+            return _as_sync_code(function, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
     def _respond(self, environ: dict) -> tuple[int, list, list[bytes], Iterator[bytes] | None]:
         started: list = []
@@ -103,6 +112,23 @@ class _Stream:
 
     def close(self) -> None:
         _close(self.result)
+
+
+def _as_sync_code(function: Callable, *args: Any) -> Any:
+    """Call `function` on the event loop's thread as plain synchronous code.
+
+    Django refuses database access where an event loop is running in the thread (it would block
+    the loop: SynchronousOnlyOperation). Here blocking the loop for the length of one request is
+    the point, as a sync worker blocks for it, so the running loop is set aside for the call
+    (asyncio's `_set_running_loop`, the hook event loops themselves use) and no coroutine runs
+    meanwhile.
+    """
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return function(*args)
+    finally:
+        asyncio.events._set_running_loop(loop)
 
 
 def _no_write(data: bytes) -> None:

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework import serializers as rest_serializers
 
@@ -577,3 +579,39 @@ def test_an_interval_of_one_second_is_accepted(token_client):
     response = token_client.post("/tasks/", {"name": "Fast", "interval_minutes": 1 / 60})
     assert response.status_code == 200
     assert response.json()["interval_minutes"] == 1 / 60
+
+
+def test_a_created_or_changed_task_is_answered_as_a_read_answers_it(token_client):
+    created = token_client.post(
+        "/tasks/", {"name": "Ship", "context_tags": "release", "phases": PHASES}, format="json"
+    )
+    assert created.status_code == 200
+    assert created["Location"] == f"/tasks/{created.json()['id']}"
+    read = token_client.get(created["Location"])
+    assert created.json() == read.json()
+    moved = token_client.patch(created["Location"], {"status": "in_progress"}, format="json")
+    assert moved.status_code == 200
+    assert moved.json() == token_client.get(created["Location"]).json()
+    assert moved.json()["status"] == "in_progress"
+
+
+def test_a_write_answers_without_prefetching_the_breakdown(token_client, make_task):
+    """The answer of a write is one query of the database's JSON (tasks.json_array), not the
+    serializer's reads of tags, phases and comments, one query each."""
+    task = make_task("Ship", phases=PHASES)
+    with CaptureQueriesContext(connection) as writes:
+        token_client.patch(f"/tasks/{task.pk}", {"status": "done"}, format="json")
+        token_client.delete(f"/tasks/{task.pk}")
+    prefetches = [
+        query["sql"]
+        for query in writes.captured_queries
+        if query["sql"].startswith(('SELECT "tasks_phase"', 'SELECT "tasks_tasktag"'))
+    ]
+    assert prefetches == []
+
+
+def test_the_browsable_api_answers_a_write_from_the_serializer(token_client, make_task):
+    task = make_task("Ship")
+    response = token_client.patch(f"/tasks/{task.pk}?format=api", {"status": "done"}, format="json")
+    assert response.status_code == 200
+    assert response.data["status"] == "done"

@@ -1,17 +1,19 @@
-"""tracker.asgi as the server calls it: requests through the WSGI handler in threads, /events/ on ASGI."""
+"""tracker.asgi as the server calls it: requests through the WSGI handler, /events/ on ASGI."""
 
 import asyncio
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import iscoroutinefunction
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tasks.models import Task
 from tracker.asgi import application
-from tracker.serving import STREAM_PATHS, WsgiInThreads
+from tracker.serving import STREAM_PATHS, WsgiRequests
 
 
 def call(
@@ -160,7 +162,7 @@ def test_a_streaming_response_is_sent_chunk_by_chunk_and_closed():
         start_response("200 OK", [("Content-Type", "text/plain")])
         return body
 
-    sent = call(WsgiInThreads(app, threads=1), "GET", "/file")
+    sent = call(WsgiRequests(app, threads=1), "GET", "/file")
     assert [m.get("body") for m in sent[1:]] == [b"first,", b"second", b""]
     assert body.closed
 
@@ -174,7 +176,7 @@ def test_the_environ_follows_pep_3333():
         return []
 
     call(
-        WsgiInThreads(app, threads=1),
+        WsgiRequests(app, threads=1),
         "GET",
         "/t\u00e2ches/",
         query=b"a=1",
@@ -186,3 +188,72 @@ def test_the_environ_follows_pep_3333():
     assert seen["HTTP_X_THING"] == "1,2"
     assert seen["CONTENT_LENGTH"] == "0"
     assert (seen["REMOTE_ADDR"], seen["SERVER_PORT"]) == ("127.0.0.1", "8000")
+
+
+def where_the_app_ran(threads: int) -> dict:
+    """Serve one request with WsgiRequests(app, threads): the app's thread, the loop's thread, and
+    whether the app could see a running event loop."""
+    seen = {}
+
+    def app(environ, start_response):
+        seen["app thread"] = threading.current_thread()
+        try:
+            asyncio.get_running_loop()
+            seen["loop visible"] = True
+        except RuntimeError:
+            seen["loop visible"] = False
+        start_response("204 No Content", [])
+        return []
+
+    serving = WsgiRequests(app, threads=threads)
+
+    async def recording(scope, receive, send):
+        seen["loop thread"] = threading.current_thread()
+        await serving(scope, receive, send)
+
+    seen["status"] = call(recording, "GET", "/")[0]["status"]
+    return seen
+
+
+def test_by_default_a_request_runs_on_the_loops_own_thread_as_plain_sync_code():
+    """No thread hand-off; Django sees no running loop, so the ORM does not refuse to run."""
+    seen = where_the_app_ran(threads=0)
+    assert seen["status"] == 204
+    assert seen["app thread"] is seen["loop thread"]
+    assert seen["loop visible"] is False
+
+
+def test_with_threads_a_request_runs_in_the_pool():
+    seen = where_the_app_ran(threads=2)
+    assert seen["status"] == 204
+    assert seen["app thread"] is not seen["loop thread"]
+    assert seen["app thread"].name.startswith("wsgi")
+    assert seen["loop visible"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_orm_works_from_a_request_on_the_loop(make_task):
+    task = make_task("Read on the loop")
+    sent = call(WsgiRequests(get_wsgi_application()), "GET", f"/tasks/{task.pk}")
+    assert sent[0]["status"] == 200
+    assert json.loads(body_of(sent))["name"] == "Read on the loop"
+
+
+def test_the_loop_is_running_again_after_a_request_on_it():
+    after = {}
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    serving = WsgiRequests(app)
+
+    async def send(message: dict) -> None:
+        after.setdefault("loop", asyncio.get_running_loop())  # raises if it were still hidden
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    asyncio.run(serving(scope, receive, send))
+    assert after["loop"] is not None
