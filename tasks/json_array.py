@@ -92,6 +92,15 @@ def _pair(field: models.Field, vendor: str) -> str:
     elif isinstance(field, models.BooleanField) and vendor == "sqlite":
         # SQLite stores 0/1; json() of the text 'true'/'false' is the JSON literal.
         value = f"json(CASE WHEN {value} THEN 'true' ELSE 'false' END)"
+    elif isinstance(field, models.FloatField) and vendor == "sqlite":
+        # SQLite's JSON writes 15 significant digits (1/60 came back 0.0166666666666667); 17 when
+        # 15 do not give the same number back, as Python's shortest repr would. char(37) is "%",
+        # which the SQL may not hold (its parameters are %s).
+        short, full = (f"printf(char(37) || '!.{digits}g', {value})" for digits in (15, 17))
+        value = (
+            f"CASE WHEN {value} IS NULL THEN NULL WHEN CAST({short} AS REAL) = {value}"
+            f" THEN json({short}) ELSE json({full}) END"
+        )
     return f"'{field.name}', {value}"
 
 

@@ -183,9 +183,23 @@ def test_paged_list_takes_two_queries_whatever_the_number_of_tasks(
 ):
     for n in range(count):
         make_task(f"Task {n}", context_tags="a", phases=PHASES)
-    # The total count, the page, and its assignees, tags, phases, todos and comments.
-    with django_assert_num_queries(7):
+    # The total count, and the page with its tags, phases, todos and comments, written by the
+    # database (json_array).
+    with django_assert_num_queries(2):
         assert len(anon_client.get("/tasks/?limit=2").json()) == 2
+
+
+def test_a_page_written_by_the_database_is_the_serializers_page(anon_client, make_task):
+    for n in range(5):
+        make_task(f"Task {n}", context_tags="a", phases=PHASES)
+    response = anon_client.get("/tasks/?limit=2&offset=1")
+    assert (
+        response.json() == TaskSerializer(Task.objects.order_by("rank", "id")[1:3], many=True).data
+    )
+    assert response["X-Total-Count"] == "5"
+    assert 'rel="next"' in response["Link"] and 'rel="prev"' in response["Link"]
+    assert anon_client.get("/tasks/?limit=2&offset=9").json() == []
+    assert anon_client.get("/tasks/?limit=2&status=done").json() == []
 
 
 # --- retrieve -----------------------------------------------------------------------------------
@@ -579,6 +593,13 @@ def test_an_interval_of_one_second_is_accepted(token_client):
     response = token_client.post("/tasks/", {"name": "Fast", "interval_minutes": 1 / 60})
     assert response.status_code == 200
     assert response.json()["interval_minutes"] == 1 / 60
+
+
+@pytest.mark.parametrize("interval", [1 / 60, 0.1, 2.5, 1e-7 + 1, 1440.0])
+def test_reads_give_an_interval_back_exactly(anon_client, make_task, interval):
+    task = make_task("Fast", interval_minutes=interval)
+    assert anon_client.get(f"/tasks/{task.pk}").json()["interval_minutes"] == interval
+    assert anon_client.get("/tasks/").json()[0]["interval_minutes"] == interval
 
 
 def test_a_created_or_changed_task_is_answered_as_a_read_answers_it(token_client):

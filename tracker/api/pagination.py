@@ -4,6 +4,7 @@
 the rest is, GitHub-style.
 """
 
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -40,7 +41,18 @@ class HeaderLimitOffsetPagination(LimitOffsetPagination):
     def get_offset(self, request: Request) -> int:
         return _whole_number(request, self.offset_query_param, minimum=0) or 0
 
-    def get_paginated_response(self, data: list) -> Response:
+    def page_of(self, queryset: QuerySet, request: Request) -> QuerySet | None:
+        """As paginate_queryset, but the page stays a queryset (sliced, not yet read), for an
+        answer the database writes; None without ?limit=. page_headers() then describe it."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        return queryset[self.offset : self.offset + self.limit]  # past the end: no rows
+
+    def page_headers(self) -> dict[str, str]:
         links = [
             f'<{url}>; rel="{rel}"'
             for url, rel in ((self.get_next_link(), "next"), (self.get_previous_link(), "prev"))
@@ -49,7 +61,10 @@ class HeaderLimitOffsetPagination(LimitOffsetPagination):
         headers = {"X-Total-Count": str(self.count)}
         if links:
             headers["Link"] = ", ".join(links)
-        return Response(data, headers=headers)
+        return headers
+
+    def get_paginated_response(self, data: list) -> Response:
+        return Response(data, headers=self.page_headers())
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return schema
