@@ -119,8 +119,15 @@ _SNOOZED = inline_serializer(
 
 
 JSON = "application/json"
-# Actions that write a task and answer without the serializer's prefetched reads.
-WRITES_ANSWERING_FROM_THE_DATABASE = frozenset({"update", "partial_update", "destroy", "snooze"})
+# Actions that write a task and need none of the serializer's prefetched reads: they answer from
+# the database's JSON (_written_task_answer) or with a short message.
+WRITES_WITHOUT_PREFETCH = frozenset({"update", "partial_update", "destroy", "snooze"})
+
+
+def _database_writes_the_json(request: Request) -> bool:
+    """Whether the answer's JSON is written by the database (tasks.json_array): for the JSON
+    renderer, on a database that can; the browsable API renders the serializer's data."""
+    return request.accepted_renderer.format == "json" and json_array.supported()
 
 
 @extend_schema_view(
@@ -182,7 +189,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Task]:
         if self.action == "restore":
             return tasks_readable_by(self.request.user, archived=True).select_related("board")
-        if self.action in WRITES_ANSWERING_FROM_THE_DATABASE:
+        if self.action in WRITES_WITHOUT_PREFETCH:
             # The task for the permission check and the service, which reads it again under its
             # lock; the answer comes from the database (_written_task_answer), so no prefetches.
             return tasks_readable_by(self.request.user).select_related("board")
@@ -216,7 +223,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         tasks = self.get_queryset()
-        if request.accepted_renderer.format == "json" and json_array.supported():
+        if _database_writes_the_json(request):
             # The database writes the JSON (tasks.json_array) of every task or of one ?limit=
             # page: the serializer's body, far cheaper.
             page = self.paginator.page_of(tasks, request)
@@ -230,7 +237,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(tasks, many=True).data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> HttpResponse:
-        if request.accepted_renderer.format != "json" or not json_array.supported():
+        if not _database_writes_the_json(request):
             return super().retrieve(request, *args, **kwargs)
         # The database writes the answer (tasks.json_array), from the same readable tasks.
         try:
@@ -275,7 +282,7 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
     ) -> HttpResponse:
         """The task just written, as GET /tasks/{id} answers it: built by the database in one query
         (tasks.json_array) for JSON, by the serializer for the browsable API."""
-        if request.accepted_renderer.format == "json" and json_array.supported():
+        if _database_writes_the_json(request):
             answer = json_array.task_json_object(request.user, serializer.instance.pk)
             if answer is not None:
                 return HttpResponse(answer, content_type=JSON, headers=headers)
