@@ -21,6 +21,9 @@ logger = logging.getLogger("reminders.loop")
 # When a reminder is already due (say, rows another sweeper holds right now), look again this soon.
 MIN_SLEEP_SECONDS = 0.05
 FIRST_RETRY_SECONDS = 1.0
+# Task changes arriving this close together wake the loop once. Nothing a change schedules falls due
+# in under a second (MIN_INTERVAL_MINUTES, MIN_LEASE_MINUTES), so the wait makes nothing late.
+CHANGE_SETTLE_SECONDS = 0.2
 REDIS_RETRY_MAX_SECONDS = 30.0
 
 

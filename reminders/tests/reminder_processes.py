@@ -44,11 +44,15 @@ class Process:
             self._new_lines.put(line)
         self._new_lines.put(None)
 
-    def wait_for(self, text: str, timeout: float = 60) -> str:
-        """The first output line containing `text`; fails with the whole output if none comes."""
+    def wait_for(self, text: str, timeout: float = 60, occurrence: int = 1) -> str:
+        """The `occurrence`th output line containing `text` (the first by default); fails with the
+        whole output if it does not come within `timeout` seconds."""
+        seen = 0
         for line in self.lines:
             if text in line:
-                return line
+                seen += 1
+                if seen == occurrence:
+                    return line
         while True:
             try:
                 line = self._new_lines.get(timeout=timeout)
@@ -58,7 +62,9 @@ class Process:
                 raise AssertionError(f"exited before {text!r}:\n{self.output()}")
             self.lines.append(line)
             if text in line:
-                return line
+                seen += 1
+                if seen == occurrence:
+                    return line
 
     def send(self, text: str) -> None:
         self.popen.stdin.write(text)

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from boards.access import default_board
 from notifications.models import Notification
+from reminders.models import LastPass
 from reminders.tests.reminder_factories import make_due_tasks
 from reminders.tests.reminder_processes import Process, django_env
 from tasks.models import MIN_INTERVAL_MINUTES, Task, TaskStatus
@@ -97,6 +98,28 @@ def test_a_task_change_wakes_the_loop_through_redis(redis_connection):
     loop = run_reminders("--max-sleep", "300", REDIS_URL=django_settings.REDIS_URL)
     remind_a_new_task_then_stop(loop, ready="listening for task changes")
     assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_changes_that_bring_nothing_due_run_no_pass(redis_connection):
+    # Under write load every create and move is a change; each one used to cost a whole pass.
+    loop = run_reminders(
+        "--max-sleep", "300", REDIS_URL=django_settings.REDIS_URL, LOG_LEVEL="DEBUG"
+    )
+    try:
+        loop.wait_for("listening for task changes")
+        loop.wait_for("a task changed: next pass in")  # the listener's own wake-up on connecting
+        first_pass = LastPass.objects.get()
+        for number in range(10):
+            task_create(name=f"Hourly {number}", status=TaskStatus.IN_PROGRESS, interval_minutes=60)
+        # At least one more re-read after the creates (they may settle into a single one).
+        loop.wait_for("a task changed: next pass in", occurrence=2)
+        assert LastPass.objects.get().at == first_pass.at  # re-read the due times, sent nothing
+        assert Notification.objects.count() == 0
+        loop.popen.send_signal(signal.SIGTERM)
+        assert loop.finish() == 0, loop.output()
+    finally:
+        loop.kill()
 
 
 @pytest.mark.django_db(transaction=True)

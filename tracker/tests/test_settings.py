@@ -80,3 +80,51 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
     assert connection.transaction_mode == "IMMEDIATE"
+
+
+def read_database_options(**env: str) -> dict:
+    script = (
+        "import json, django; from django.conf import settings as s; django.setup(); "
+        "options = dict(s.DATABASES['default']['OPTIONS']); options.pop('pool', None); "
+        "print(json.dumps(options))"
+    )
+    clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "tracker.settings", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd="/",
+        env={**clean, "PYTHONPATH": str(BASE_DIR), "SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgresql_prepares_repeated_queries_unless_told_not_to():
+    url = "postgres://postgres@127.0.0.1:5432/test"
+    prepared = read_database_options(DATABASE_URL=url)
+    assert prepared == {"server_side_binding": True, "prepare_threshold": 2}
+    # Behind PgBouncer in transaction mode: client-side binding, nothing prepared.
+    assert read_database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false") == {}
+
+
+def prepared_statements_like(pattern: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [pattern]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_query_run_again_on_postgresql_is_prepared_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's; this run uses " + connection.vendor)
+    from tasks.models import Task
+
+    query = '%SELECT "tasks_task"."interval_minutes" AS%WHERE%"name" = $1%'
+    assert prepared_statements_like(query) == 0
+    for name in ("first", "second", "third"):
+        list(Task.objects.filter(name=name).values_list("interval_minutes"))
+    assert prepared_statements_like(query) == 1  # one plan, reused with each name

@@ -1,7 +1,8 @@
 """`manage.py run_reminders`: the reminder loop (the sweep itself is reminders.sweep).
 
 Each pass sends what is due, then the loop sleeps until the next reminder falls due (at most
---max-sleep seconds), waking early when a task changes (Redis pub/sub on tracker.events.channel()).
+--max-sleep seconds). A task change (Redis pub/sub on tracker.events.channel()) can only bring that
+time closer: it wakes the loop to re-read when the next reminder falls due, not to run a pass.
 Without Redis it runs by its timer alone. SIGTERM/SIGINT finish the batch in hand and exit 0. A failing
 pass (database down, a bug) is logged and retried with a growing pause, never a crash or a busy loop.
 """
@@ -16,7 +17,13 @@ from django.db import DatabaseError, connections
 
 from notifications import dispatch
 from reminders import sweep, watch
-from reminders.loop import FIRST_RETRY_SECONDS, MIN_SLEEP_SECONDS, ChangeListener, Waker
+from reminders.loop import (
+    CHANGE_SETTLE_SECONDS,
+    FIRST_RETRY_SECONDS,
+    MIN_SLEEP_SECONDS,
+    ChangeListener,
+    Waker,
+)
 
 logger = logging.getLogger("reminders.run_reminders")
 
@@ -95,8 +102,7 @@ class Command(BaseCommand):
         while not self.stopping():
             try:
                 self.run_pass(batch_size)
-                delay = sweep.seconds_until_next_reminder(max_seconds=max_sleep)
-                delay = watch.seconds_until_next_watch(max_seconds=delay)
+                delay = self.seconds_until_due(max_sleep)
             except Exception as error:  # a worker outlives a bad pass and retries
                 failures += 1
                 retry_in = min(max_sleep, FIRST_RETRY_SECONDS * 2 ** min(failures - 1, 10))
@@ -110,7 +116,36 @@ class Command(BaseCommand):
             if failures:
                 logger.info("reminder passes recovered after %d failure(s)", failures)
                 failures = 0
-            self.waker.sleep(max(MIN_SLEEP_SECONDS, delay))
+            self.sleep_until_due(delay)
+
+    def seconds_until_due(self, max_seconds: float) -> float:
+        """Until the next reminder, stall or lease end falls due, at most `max_seconds`."""
+        delay = sweep.seconds_until_next_reminder(max_seconds=max_seconds)
+        return watch.seconds_until_next_watch(max_seconds=delay)
+
+    def sleep_until_due(self, delay: float) -> None:
+        """Sleep `delay` seconds, or less if a task change brings something due sooner.
+
+        Under write load every create and move is a change: a whole pass per change (a dozen
+        queries and a write) kept the loop busy and the database with it. A change is read as
+        what it is, a possibly earlier due time: changes arriving together settle for a moment,
+        then one re-read of the three due times (indexed reads) can only move the wake-up closer.
+        """
+        deadline = time.monotonic() + max(MIN_SLEEP_SECONDS, delay)
+        while not self.stopping() and (remaining := deadline - time.monotonic()) > 0:
+            if not self.waker.sleep(remaining):
+                return  # the timer: the pass is due
+            settle_until = min(deadline, time.monotonic() + CHANGE_SETTLE_SECONDS)
+            while not self.stopping() and (remaining := settle_until - time.monotonic()) > 0:
+                self.waker.sleep(remaining)
+            if self.stopping():
+                return
+            try:
+                delay = self.seconds_until_due(deadline - time.monotonic())
+            except DatabaseError:
+                return  # the pass will meet the failure and retry as usual
+            deadline = min(deadline, time.monotonic() + max(MIN_SLEEP_SECONDS, delay))
+            logger.debug("a task changed: next pass in %.2f s", deadline - time.monotonic())
 
     def close_connections(self) -> None:
         """Forget a broken connection so the next pass opens a fresh one (kept open otherwise)."""
