@@ -20,11 +20,11 @@ PRINT_SETTINGS = (
 )
 
 
-def read_settings(**env: str) -> subprocess.CompletedProcess:
+def read_settings(script: str = PRINT_SETTINGS, **env: str) -> subprocess.CompletedProcess:
     clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "tracker.settings", **env}
     # Run from elsewhere: the SQLite default must not depend on the current directory.
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", script],
         cwd="/",
         env={**clean, "PYTHONPATH": str(BASE_DIR)},
         capture_output=True,
@@ -82,21 +82,15 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
     assert connection.transaction_mode == "IMMEDIATE"
 
 
+PRINT_DATABASE_OPTIONS = (
+    "import json, django; from django.conf import settings as s; django.setup(); "
+    "options = dict(s.DATABASES['default']['OPTIONS']); options.pop('pool', None); "
+    "print(json.dumps(options))"
+)
+
+
 def read_database_options(**env: str) -> dict:
-    script = (
-        "import json, django; from django.conf import settings as s; django.setup(); "
-        "options = dict(s.DATABASES['default']['OPTIONS']); options.pop('pool', None); "
-        "print(json.dumps(options))"
-    )
-    clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "tracker.settings", **env}
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd="/",
-        env={**clean, "PYTHONPATH": str(BASE_DIR), "SECRET_KEY": "x" * 50},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = read_settings(PRINT_DATABASE_OPTIONS, SECRET_KEY="x" * 50, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
