@@ -47,12 +47,9 @@ class Process:
     def wait_for(self, text: str, timeout: float = 60, occurrence: int = 1) -> str:
         """The `occurrence`th output line containing `text` (the first by default); fails with the
         whole output if it does not come within `timeout` seconds."""
-        seen = 0
-        for line in self.lines:
-            if text in line:
-                seen += 1
-                if seen == occurrence:
-                    return line
+        seen = [line for line in self.lines if text in line]
+        if len(seen) >= occurrence:
+            return seen[occurrence - 1]
         while True:
             try:
                 line = self._new_lines.get(timeout=timeout)
@@ -62,8 +59,8 @@ class Process:
                 raise AssertionError(f"exited before {text!r}:\n{self.output()}")
             self.lines.append(line)
             if text in line:
-                seen += 1
-                if seen == occurrence:
+                seen.append(line)
+                if len(seen) == occurrence:
                     return line
 
     def send(self, text: str) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tasks.models import Task
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 PRINT_SETTINGS = (
@@ -115,8 +117,6 @@ def prepared_statements_like(pattern: str) -> int:
 def test_a_query_run_again_on_postgresql_is_prepared_once():
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's; this run uses " + connection.vendor)
-    from tasks.models import Task
-
     query = '%SELECT "tasks_task"."interval_minutes" AS%WHERE%"name" = $1%'
     assert prepared_statements_like(query) == 0
     for name in ("first", "second", "third"):

@@ -135,13 +135,12 @@ class Command(BaseCommand):
         while not self.stopping() and (remaining := deadline - time.monotonic()) > 0:
             if not self.waker.sleep(remaining):
                 return  # the timer: the pass is due
-            settle_until = min(deadline, time.monotonic() + CHANGE_SETTLE_SECONDS)
-            while not self.stopping() and (remaining := settle_until - time.monotonic()) > 0:
-                self.waker.sleep(remaining)
-            if self.stopping():
+            self.sleep_through_changes(min(CHANGE_SETTLE_SECONDS, deadline - time.monotonic()))
+            remaining = deadline - time.monotonic()
+            if self.stopping() or remaining <= 0:
                 return
             try:
-                delay = self.seconds_until_due(deadline - time.monotonic())
+                delay = self.seconds_until_due(remaining)
             except DatabaseError:
                 return  # the pass will meet the failure and retry as usual
             deadline = min(deadline, time.monotonic() + max(MIN_SLEEP_SECONDS, delay))
