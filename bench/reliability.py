@@ -69,6 +69,11 @@ for n in range(int(reminder_tasks)):
     task_create(name=f"Reminder task {n}", status="in_progress", interval_minutes=short)
 for n in range(int(other_tasks)):
     task_create(name=f"Seed task {n}", status=["todo", "in_progress", "done"][n % 3])
+# Planner statistics, as a database in service has them: PostgreSQL's autovacuum gathers its first
+# only after about a minute (as long as a whole run), and SQLite's only on ANALYZE. Both, alike.
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
 print(json.dumps(tokens))
 """
 

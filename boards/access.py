@@ -117,7 +117,11 @@ def require_role(actor, board: Board, needed: str) -> str:
     """The actor's role on a board they may read, if it is at least `needed`; else PermissionDenied
     with what the role allows. (Callers found the board through `readable_boards`, so an unreadable
     board never gets here: it was a 404.)"""
-    role = role_on(actor, board)
+    return require_role_given(role_on(actor, board), board, needed)
+
+
+def require_role_given(role: str | None, board: Board, needed: str) -> str:
+    """require_role for a role the caller has already looked up (role_on)."""
     if role_allows(role, needed):
         return role
     label = Role(needed).label.lower()

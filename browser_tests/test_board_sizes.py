@@ -6,6 +6,8 @@ from playwright.sync_api import Page, expect
 from board.selectors import DONE_COLUMN_LIMIT
 from board.tests.board_factories import bulk_tasks
 from browser_tests.board_page import card, column
+from notifications.models import NotificationType
+from notifications.services import notification_create
 from tasks.services import task_create
 
 pytestmark = pytest.mark.browser
@@ -86,10 +88,34 @@ def test_a_move_in_done_counts_the_earlier_cards_it_does_not_show(make_page, mem
     page.goto("/")
     title(page, "Ship").focus()
     page.keyboard.press("Alt+ArrowRight")
-    expect(live_region(page)).to_have_text("Moved “Ship” to Done, position 26 of 26.")
+    # The completion notice the move causes may be said beside it (the next test).
+    expect(live_region(page)).to_contain_text("Moved “Ship” to Done, position 26 of 26.")
     page.keyboard.press("Alt+ArrowUp")
-    expect(live_region(page)).to_have_text("Moved “Ship” to Done, position 25 of 26.")
+    expect(live_region(page)).to_contain_text("Moved “Ship” to Done, position 25 of 26.")
+    expect(live_region(page)).not_to_contain_text("position 26 of 26")
     assert server_order(api, "done")[-2:] == ["Ship", "Task 24"]
+
+
+def test_a_notification_right_after_a_move_is_said_after_it_not_instead(
+    make_page, member, redis_connection
+):
+    task = task_create(name="Deploy")
+    page = make_page(member)
+    page.goto("/")
+    expect(page.locator("#connection-state")).to_have_attribute("data-state", "sse")
+    title(page, "Deploy").focus()
+    page.keyboard.press("Alt+ArrowRight")
+    moved = "Moved “Deploy” to In Progress, position 1 of 1."
+    expect(live_region(page)).to_have_text(moved)
+    notification_create(
+        task=task, message="Deploy needs attention", notification_type=NotificationType.REMINDER
+    )
+    expect(live_region(page)).to_have_text(moved + " New notification: Deploy needs attention")
+    # The person's next action replaces their last one; the news, said moments ago, stays.
+    page.keyboard.press("Alt+ArrowLeft")
+    expect(live_region(page)).to_have_text(
+        "New notification: Deploy needs attention Moved “Deploy” to To Do, position 1 of 1."
+    )
 
 
 def test_arrows_move_focus_between_cards_and_enter_opens_one(make_page, member):

@@ -21,7 +21,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from boards.access import can_read, default_board, readable_board_or_404, require_role
+from boards.access import (
+    can_read,
+    default_board,
+    readable_board_or_404,
+    require_role,
+    require_role_given,
+    role_on,
+)
 from boards.models import Role
 from boards.permissions import EditorWritesOnBoard
 from idempotency.api import idempotent
@@ -257,11 +264,15 @@ class TaskViewSet(PublicReadMixin, ObjectByIdMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         board = serializer.validated_data.get("board")
         if board is None:
-            # The original's clients name no board: the default one, if the caller may see it.
+            # The original's clients name no board: the default one, if the caller may see it
+            # (a member may: only a non-member's needs the visibility query).
             board = default_board()
-            if not can_read(request.user, board):
+            role = role_on(request.user, board)
+            if role is None and not can_read(request.user, board):
                 raise NotFound("Name a board for the task: `board` (an id from GET /boards/).")
-        require_role(request.user, board, Role.EDITOR)
+            require_role_given(role, board, Role.EDITOR)
+        else:
+            require_role(request.user, board, Role.EDITOR)
         task = serializer.save(board=board)
         location = reverse("task-detail", kwargs={"pk": task.pk})
         # 200, not 201: the original answered 200 and its clients (and its test suite) expect it.

@@ -358,7 +358,7 @@ def task_create(
     _save_placed(task, task.save, before=before, after=after, position=position)
     if assigned:
         task.assignees.set(assigned)
-    tags_set(task=task, context_tags=context_tags)
+    tags_set(task=task, context_tags=context_tags, created=True)
     phases_create(task=task, phases=phases or [], actor=actor, now=now)
     system_comment_create(task=task, text=f"Task '{task.name}' created", actor=actor, now=now)
     _record(task, actor=actor, kind=TaskChangeKind.CREATED, changes={}, now=now)

@@ -17,7 +17,9 @@ def parse_tags(context_tags: str | None) -> list[str]:
     return list(tags)
 
 
-def tags_set(*, task: Task, context_tags: str | None) -> None:
-    """Replace the task's tag rows with those of `context_tags` (in the caller's transaction)."""
-    TaskTag.objects.filter(task=task).delete()
+def tags_set(*, task: Task, context_tags: str | None, created: bool = False) -> None:
+    """Replace the task's tag rows with those of `context_tags` (in the caller's transaction);
+    a task `created` in this transaction has none to delete."""
+    if not created:
+        TaskTag.objects.filter(task=task).delete()
     TaskTag.objects.bulk_create(TaskTag(task=task, name=tag) for tag in parse_tags(context_tags))

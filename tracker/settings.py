@@ -170,8 +170,11 @@ else:
     # Threads come and go (one per event stream under Django's ASGI handler, one per request under
     # runserver), so persistent per-thread connections (CONN_MAX_AGE > 0) would pile up; a
     # per-process pool (psycopg_pool) reuses them instead, shared by tracker.serving's threads.
-    # With CONN_HEALTH_CHECKS Django has the pool check a connection before lending it, so
-    # connections broken by a PostgreSQL restart are replaced instead of failing a request.
+    # With CONN_HEALTH_CHECKS the pool checks a connection before lending it (without a round
+    # trip: tracker.db.postgresql), so connections broken by a PostgreSQL restart are replaced
+    # instead of failing a request.
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db["ENGINE"] = "tracker.db.postgresql"
     _db["CONN_MAX_AGE"] = 0
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {}).setdefault(

@@ -3,7 +3,7 @@
 // notifications for new reminders.
 import { api, problem } from "./api.js";
 import { boardId } from "./columns.js";
-import { announce, showToast } from "./feedback.js";
+import { announce, announceNews, showToast } from "./feedback.js";
 import { fetchFragment, swapIn } from "./fragments.js";
 import { refreshRelativeTimes } from "./times.js";
 
@@ -33,8 +33,8 @@ function messageOf(item) {
 // New unread ones: said through the live region, and reminders raised on the desktop when allowed.
 function tellAboutNew(items) {
   const fresh = items.filter((item) => idOf(item) > newestSeenId && item.hasAttribute("data-unread"));
-  if (fresh.length === 1) announce("New notification: " + messageOf(fresh[0]));
-  else if (fresh.length > 1) announce(fresh.length + " new notifications. " + messageOf(fresh[0]));
+  if (fresh.length === 1) announceNews("New notification: " + messageOf(fresh[0]));
+  else if (fresh.length > 1) announceNews(fresh.length + " new notifications. " + messageOf(fresh[0]));
   if ("Notification" in window && Notification.permission === "granted") {
     fresh
       .filter((item) => item.dataset.type === "reminder")
