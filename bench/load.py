@@ -70,8 +70,10 @@ def print_side_by_side(results: dict[str, list[tuple[bool, float, float]]]) -> N
         # The runs alternate, so each pair ran close together: the ratio per pair drifts less
         # with a noisy machine than the ratio of the medians.
         ratios = [
-            postgres[1] / sqlite[1]
-            for sqlite, postgres in zip(results["sqlite"], results["postgres"], strict=True)
+            postgres_writes / sqlite_writes
+            for (_, sqlite_writes, _), (_, postgres_writes, _) in zip(
+                results["sqlite"], results["postgres"], strict=True
+            )
         ]
         per_pair = ", ".join(f"{ratio:.2f}" for ratio in ratios)
         print(
