@@ -190,6 +190,14 @@ def test_log_in_page_logs_in_and_returns_to_the_board(browser_client, user):
     assert b'id="add-task-form"' in browser_client.get("/").content
 
 
+def test_the_add_task_button_waits_for_the_script_that_sends_it(logged_in_client):
+    # The form has no action: submitted natively, before forms.js takes it over, it would reload
+    # the page as a GET that drops ?board= and the typed task.
+    html = logged_in_client.get("/").content.decode()
+    form = html[html.index('id="add-task-form"') :]
+    assert '<button type="submit" disabled' in form[: form.index("</form>")]
+
+
 def test_log_out_returns_to_the_read_only_board(logged_in_client):
     response = logged_in_client.post("/accounts/logout/")
     assert response.headers["Location"] == "/"

@@ -90,4 +90,5 @@ export function setUpAddTask(onAdded) {
     announce("Task “" + result.data.name + "” added to To Do.");
     onAdded();
   });
+  form.querySelector('button[type="submit"]').disabled = false;
 }
