@@ -56,6 +56,7 @@ export function showFieldError(form, field, message) {
 export function setUpAddTask(onAdded) {
   const form = document.getElementById("add-task-form");
   if (!form) return;
+  const button = form.querySelector('button[type="submit"]');
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -73,7 +74,6 @@ export function setUpAddTask(onAdded) {
     const picker = document.getElementById("add-assignees");
     const assignees = picker ? pickedAssignees(picker) : [];
     if (assignees.length) body.assignees = assignees;
-    const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     const result = await api("POST", "/tasks/", body);
     button.disabled = false;
@@ -90,5 +90,5 @@ export function setUpAddTask(onAdded) {
     announce("Task “" + result.data.name + "” added to To Do.");
     onAdded();
   });
-  form.querySelector('button[type="submit"]').disabled = false;
+  button.disabled = false; // the page ships it disabled until this handler is attached
 }
